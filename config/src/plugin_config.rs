@@ -1,0 +1,30 @@
+//! What a plugin sees as its configuration (`HostContext::config()`).
+
+use serde_json::{Map, Value};
+
+use crate::config::Config;
+
+impl Config {
+    /// The plugin's configs.json section with the host-wide settings every plugin must honour:
+    /// `{"readOnly": bool, "callTimeoutSeconds": n, "maxOutputChars": n, ...section}`.
+    ///
+    /// The section may tune `callTimeoutSeconds` and `maxOutputChars` for its plugin (they are
+    /// defaults, not ceilings), but it can only tighten `readOnly`: a host started read-only
+    /// stays read-only for every plugin, whatever a section says.
+    pub fn plugin_config(&self, plugin: &str) -> Value {
+        let mut merged = Map::new();
+        merged.insert("readOnly".into(), Value::Bool(self.read_only));
+        merged.insert("callTimeoutSeconds".into(), Value::from(self.call_timeout.as_secs()));
+        merged.insert("maxOutputChars".into(), Value::from(self.max_output_chars));
+        if let Some(Value::Object(section)) = self.plugins.get(plugin) {
+            for (key, value) in section {
+                let value = match key.as_str() {
+                    "readOnly" => Value::Bool(self.read_only || *value == Value::Bool(true)),
+                    _ => value.clone(),
+                };
+                merged.insert(key.clone(), value);
+            }
+        }
+        Value::Object(merged)
+    }
+}

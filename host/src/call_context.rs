@@ -1,0 +1,79 @@
+//! What a running tool call can reach besides its arguments: progress reporting, cancellation,
+//! and which front end (MCP or CLI) asked for it.
+
+use std::sync::{Arc, Mutex};
+
+use tokio_util::sync::CancellationToken;
+
+/// One progress update. `done` only ever increases within a call (MCP requires it).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProgressUpdate {
+    pub done: f64,
+    pub total: Option<f64>,
+    pub message: String,
+}
+
+/// Where progress goes: MCP `notifications/progress` or a CLI spinner.
+pub type ProgressSink = Arc<dyn Fn(ProgressUpdate) + Send + Sync>;
+
+/// Who is calling. Some tools behave differently for a person at a terminal (the CLI `login`
+/// waits for the browser step; the MCP tool returns the code at once and polls in the background).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FrontEnd {
+    Mcp,
+    Cli,
+}
+
+#[derive(Clone)]
+pub struct CallContext {
+    pub front_end: FrontEnd,
+    cancel: CancellationToken,
+    progress: Option<ProgressSink>,
+    last_done: Arc<Mutex<f64>>,
+}
+
+impl CallContext {
+    pub fn new(front_end: FrontEnd, cancel: CancellationToken, progress: Option<ProgressSink>) -> Self {
+        Self {
+            front_end,
+            cancel,
+            progress,
+            last_done: Arc::new(Mutex::new(f64::NEG_INFINITY)),
+        }
+    }
+
+    /// A context with no progress and its own cancellation token (tests, internal calls).
+    pub fn detached(front_end: FrontEnd) -> Self {
+        Self::new(front_end, CancellationToken::new(), None)
+    }
+
+    pub fn cancellation(&self) -> &CancellationToken {
+        &self.cancel
+    }
+
+    pub fn is_cancelled(&self) -> bool {
+        self.cancel.is_cancelled()
+    }
+
+    pub fn wants_progress(&self) -> bool {
+        self.progress.is_some()
+    }
+
+    /// Reports progress; updates that would not increase `done` are dropped rather than sent out
+    /// of order, because clients may reject a decreasing progress value.
+    pub fn progress(&self, done: f64, total: Option<f64>, message: impl Into<String>) {
+        let Some(sink) = &self.progress else { return };
+        {
+            let mut last = self.last_done.lock().unwrap_or_else(|p| p.into_inner());
+            if done <= *last || !done.is_finite() {
+                return;
+            }
+            *last = done;
+        }
+        sink(ProgressUpdate {
+            done,
+            total,
+            message: message.into(),
+        });
+    }
+}

@@ -1,0 +1,60 @@
+//! Every flag and verb of the CLI, defined once. Tool verbs are generated from the registry.
+
+use clap::{Arg, ArgAction, Command, value_parser};
+
+use super::tool_command::command_for;
+use crate::app::App;
+
+pub fn build(app: &App) -> Command {
+    let mut command = Command::new("mcp-aws-sso")
+        .version(env!("CARGO_PKG_VERSION"))
+        .about(
+            "MCP server and CLI for AWS through AWS IAM Identity Center (AWS SSO), with short-lived credentials only",
+        )
+        .long_about(
+            "MCP server and CLI for AWS through AWS IAM Identity Center (AWS SSO).\n\n\
+             With no verb, serves MCP on stdio (or streamable HTTP with TRANSPORT_MODE=http).\n\
+             Every tool is also a verb; run `mcp-aws-sso VERB --help` for its flags.",
+        )
+        .subcommand_required(false)
+        .subcommand(
+            Command::new("serve")
+                .about("Serve MCP on stdio (default) or streamable HTTP")
+                .arg(
+                    Arg::new("transport")
+                        .long("transport")
+                        .value_parser(["stdio", "http"])
+                        .help("Transport; default from TRANSPORT_MODE, else stdio"),
+                )
+                .arg(
+                    Arg::new("host")
+                        .long("host")
+                        .help("HTTP bind address; default from MCP_AWS_SSO_HTTP_HOST, else 127.0.0.1"),
+                )
+                .arg(
+                    Arg::new("port")
+                        .long("port")
+                        .value_parser(value_parser!(u16))
+                        .help("HTTP port; default from PORT, else 3000"),
+                )
+                .arg(
+                    Arg::new("token")
+                        .long("token")
+                        .help("Bearer token HTTP clients must send; default from MCP_AWS_SSO_HTTP_TOKEN"),
+                ),
+        )
+        .subcommand(
+            Command::new("plugins")
+                .about("List plugin directories, loaded plugins and their tools, and skipped files with the reason")
+                .arg(
+                    Arg::new("json")
+                        .long("json")
+                        .action(ArgAction::SetTrue)
+                        .help("Print as JSON"),
+                ),
+        );
+    for entry in app.registry.tools() {
+        command = command.subcommand(command_for(&entry.spec));
+    }
+    command
+}

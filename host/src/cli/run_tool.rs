@@ -1,0 +1,71 @@
+//! Running one tool from the command line: markdown (or `--json`) on stdout, errors on stderr.
+
+use std::process::ExitCode;
+
+use clap::ArgMatches;
+use tokio_util::sync::CancellationToken;
+
+use super::spinner::Spinner;
+use super::tool_command::arguments_from;
+use super::{EXIT_OK, EXIT_TOOL_ERROR, EXIT_USAGE};
+use crate::app::App;
+use crate::call_context::{CallContext, FrontEnd};
+use crate::registry::cli_verb;
+
+pub async fn run(app: &App, verb: &str, matches: &ArgMatches) -> ExitCode {
+    let Some(entry) = app.registry.tools().find(|t| cli_verb(&t.spec.name) == verb) else {
+        eprintln!("error: unknown command `{verb}`; run `mcp-aws-sso --help` for the list");
+        return ExitCode::from(EXIT_USAGE);
+    };
+    let args = match arguments_from(&entry.spec, matches) {
+        Ok(args) => args,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return ExitCode::from(EXIT_USAGE);
+        }
+    };
+    let as_json = matches.get_flag("json");
+
+    // First Ctrl-C asks the tool to stop (it cleans up, e.g. kills a child); the second one exits.
+    let cancel = CancellationToken::new();
+    let on_interrupt = cancel.clone();
+    tokio::spawn(async move {
+        if tokio::signal::ctrl_c().await.is_ok() {
+            on_interrupt.cancel();
+            eprintln!("\nCancelling… press Ctrl-C again to exit at once.");
+            if tokio::signal::ctrl_c().await.is_ok() {
+                std::process::exit(130);
+            }
+        }
+    });
+
+    let spinner = Spinner::start(&entry.spec.title);
+    let ctx = CallContext::new(FrontEnd::Cli, cancel, Some(spinner.sink()));
+    let outcome = app.registry.call(&entry.spec.name, args, ctx).await;
+    spinner.finish();
+
+    match outcome {
+        Ok(output) => {
+            if as_json {
+                let value = output
+                    .structured
+                    .clone()
+                    .unwrap_or_else(|| serde_json::json!({ "text": output.text }));
+                println!("{value:#}");
+            } else {
+                println!("{}", output.text.trim_end());
+            }
+            ExitCode::from(if output.is_error { EXIT_TOOL_ERROR } else { EXIT_OK })
+        }
+        Err(error) => {
+            if as_json {
+                println!(
+                    "{:#}",
+                    serde_json::json!({ "error": { "kind": error.kind.as_str(), "message": error.message } })
+                );
+            }
+            eprintln!("error: {}", error.message);
+            ExitCode::from(EXIT_TOOL_ERROR)
+        }
+    }
+}

@@ -1,0 +1,44 @@
+//! `mcp-aws-sso`: an MCP tool host for AWS through AWS IAM Identity Center (AWS SSO).
+//!
+//! Start-up: configuration ([`mcp_aws_sso_config`]) -> [`app::App`], which owns the auth service
+//! ([`auth`]) and the tool [`registry`] (built-in SSO tools from [`builtin`] plus tools from
+//! stable-ABI [`plugins`]). Two front ends share that registry: MCP ([`mcp`], stdio or
+//! streamable HTTP) and the command line ([`cli`]), where every tool is also a verb.
+//! Only the host ever touches the SSO access token; plugins get short-lived role credentials
+//! through the `HostContext` they are handed for each call.
+
+mod app;
+mod auth;
+mod builtin;
+mod call_context;
+mod cli;
+mod logging;
+mod mcp;
+mod plugins;
+mod registry;
+
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let config = match mcp_aws_sso_config::Config::load() {
+        Ok(config) => config,
+        Err(error) => {
+            logging::init(false);
+            eprintln!("error: {error}");
+            return ExitCode::from(cli::EXIT_USAGE);
+        }
+    };
+    logging::init(config.debug);
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("error: cannot start the async runtime: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let args: Vec<String> = std::env::args().collect();
+    runtime.block_on(async move {
+        let app = app::App::start(config);
+        cli::dispatch(app, args).await
+    })
+}

@@ -1,0 +1,123 @@
+//! The host's side of [`HostContext`]: what a plugin may ask of the host during one call.
+//!
+//! Plugin code runs on a blocking thread, so the async auth calls are driven with the host
+//! runtime's `block_on` from that thread.
+
+use std::sync::Arc;
+
+use abi_stable::std_types::{ROption, RResult, RStr, RString};
+use mcp_aws_sso_config::Config;
+use mcp_aws_sso_plugin_api::{ABI_VERSION, ErrorKind, HostContext, LogLevel, ToolError};
+use tokio::runtime::Handle;
+
+use crate::auth::Auth;
+use crate::call_context::CallContext;
+
+/// What every plugin call shares: the host's services.
+pub struct PluginCallEnv {
+    pub auth: Arc<Auth>,
+    pub config: Arc<Config>,
+}
+
+pub struct PluginHostContext {
+    plugin: String,
+    env: Arc<PluginCallEnv>,
+    ctx: CallContext,
+    runtime: Handle,
+}
+
+impl PluginHostContext {
+    /// Must be created on the host runtime (it captures the runtime handle).
+    pub fn new(plugin: String, env: Arc<PluginCallEnv>, ctx: CallContext) -> Self {
+        Self {
+            plugin,
+            env,
+            ctx,
+            runtime: Handle::current(),
+        }
+    }
+}
+
+fn answer<T: serde::Serialize>(result: Result<T, ToolError>) -> RResult<RString, RString> {
+    match result.and_then(|value| serde_json::to_string(&value).map_err(|e| ToolError::internal(e.to_string()))) {
+        Ok(json) => RResult::ROk(json.into()),
+        Err(error) => RResult::RErr(error.to_json().into()),
+    }
+}
+
+impl HostContext for PluginHostContext {
+    fn credentials(&self, account_id: RStr<'_>, role_name: RStr<'_>, force_refresh: bool) -> RResult<RString, RString> {
+        let auth = &self.env.auth;
+        let result =
+            self.runtime
+                .block_on(auth.role_credentials(account_id.as_str(), role_name.as_str(), force_refresh));
+        answer(result.map_err(ToolError::from))
+    }
+
+    fn account_roles(&self, account_id: RStr<'_>) -> RResult<RString, RString> {
+        let result = self.runtime.block_on(self.env.auth.account_roles(account_id.as_str()));
+        answer(result.map_err(ToolError::from))
+    }
+
+    fn default_region(&self) -> ROption<RString> {
+        self.env.config.region.clone().map(RString::from).into()
+    }
+
+    fn endpoint_url(&self, service: RStr<'_>) -> ROption<RString> {
+        endpoint_override(service.as_str()).map(RString::from).into()
+    }
+
+    fn progress(&self, done: f64, total: ROption<f64>, message: RStr<'_>) {
+        self.ctx.progress(done, total.into_option(), message.as_str());
+    }
+
+    fn log(&self, level: u8, message: RStr<'_>) {
+        let plugin = self.plugin.as_str();
+        let message = message.as_str();
+        match LogLevel::from_u8(level) {
+            LogLevel::Error => tracing::error!(plugin, "{message}"),
+            LogLevel::Warn => tracing::warn!(plugin, "{message}"),
+            LogLevel::Info => tracing::info!(plugin, "{message}"),
+            LogLevel::Debug => tracing::debug!(plugin, "{message}"),
+        }
+    }
+
+    fn is_cancelled(&self) -> bool {
+        self.ctx.is_cancelled()
+    }
+
+    fn config(&self) -> RString {
+        self.env.config.plugin_config(&self.plugin).to_string().into()
+    }
+
+    fn host_info(&self) -> RString {
+        serde_json::json!({ "version": env!("CARGO_PKG_VERSION"), "abi": ABI_VERSION, "extensions": [] })
+            .to_string()
+            .into()
+    }
+
+    fn extension(&self, method: RStr<'_>, _params: RStr<'_>) -> RResult<RString, RString> {
+        // ABI 1.0 hosts define no extensions yet; this is where later capabilities are routed.
+        let error = ToolError::new(
+            ErrorKind::Unavailable,
+            format!(
+                "this host (mcp-aws-sso {}) does not offer `{}`; upgrade the host",
+                env!("CARGO_PKG_VERSION"),
+                method.as_str()
+            ),
+        );
+        RResult::RErr(error.to_json().into())
+    }
+}
+
+/// The endpoint override the AWS SDKs would use for `service`: `AWS_ENDPOINT_URL_<SERVICE>`
+/// (service id upper-cased, spaces and dashes as underscores), else `AWS_ENDPOINT_URL`.
+pub fn endpoint_override(service: &str) -> Option<String> {
+    let key = format!(
+        "AWS_ENDPOINT_URL_{}",
+        service.to_ascii_uppercase().replace([' ', '-'], "_")
+    );
+    [key.as_str(), "AWS_ENDPOINT_URL"]
+        .iter()
+        .find_map(|name| std::env::var(name).ok().filter(|v| !v.trim().is_empty()))
+}

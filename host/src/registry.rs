@@ -1,0 +1,216 @@
+//! The tool registry: every tool the host serves, built-in or from a plugin, by name.
+//!
+//! Both front ends (MCP and CLI) go through [`Registry::call`], which validates the arguments
+//! against the tool's input schema before the tool sees them, so tools can trust their input's
+//! shape and every front end gets the same error messages.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use mcp_aws_sso_plugin_api::{ToolError, ToolOutput, ToolSpec};
+use serde_json::Value;
+
+use crate::builtin::BuiltinTool;
+use crate::call_context::CallContext;
+use crate::plugins::{LoadedPlugin, PluginCallEnv};
+
+/// What runs a tool.
+#[derive(Clone)]
+pub enum Handler {
+    Builtin(Arc<dyn BuiltinTool>),
+    Plugin(Arc<LoadedPlugin>),
+}
+
+pub struct ToolEntry {
+    pub spec: ToolSpec,
+    pub handler: Handler,
+    validator: jsonschema::Validator,
+}
+
+impl ToolEntry {
+    /// Where the tool comes from, for `plugins` and error messages.
+    pub fn origin(&self) -> String {
+        match &self.handler {
+            Handler::Builtin(_) => "built-in".to_string(),
+            Handler::Plugin(p) => format!("plugin {} ({})", p.manifest.name, p.path.display()),
+        }
+    }
+}
+
+/// Why a tool could not be registered.
+#[derive(Debug, thiserror::Error)]
+pub enum RegisterError {
+    #[error("tool name `{0}` is invalid: use 1-64 characters from a-z, A-Z, 0-9, `_` and `-`")]
+    InvalidName(String),
+    #[error("tool `{name}` is already provided by {origin}")]
+    Duplicate { name: String, origin: String },
+    #[error("tool `{name}` would have the CLI verb `{verb}`, which the host itself uses")]
+    ReservedVerb { name: String, verb: String },
+    #[error("tool `{name}` has an input schema that is not a valid JSON Schema object: {reason}")]
+    BadSchema { name: String, reason: String },
+}
+
+/// CLI verbs of the host itself; a tool may not shadow them.
+pub const RESERVED_VERBS: &[&str] = &["serve", "plugins", "doctor", "completions", "help"];
+
+#[derive(Default)]
+pub struct Registry {
+    tools: BTreeMap<String, ToolEntry>,
+    /// Tools in registration order: built-ins first, then plugins in discovery order.
+    order: Vec<String>,
+    env: Option<Arc<PluginCallEnv>>,
+}
+
+impl Registry {
+    pub fn new(env: Arc<PluginCallEnv>) -> Self {
+        Self {
+            env: Some(env),
+            ..Self::default()
+        }
+    }
+
+    /// Checks that all of `specs` could be added, without adding any: a plugin is registered
+    /// whole or not at all.
+    pub fn check(&self, specs: &[ToolSpec]) -> Result<(), RegisterError> {
+        let mut seen = std::collections::HashSet::new();
+        for spec in specs {
+            check_name(&spec.name)?;
+            let verb = cli_verb(&spec.name);
+            if RESERVED_VERBS.contains(&verb.as_str()) {
+                return Err(RegisterError::ReservedVerb {
+                    name: spec.name.clone(),
+                    verb,
+                });
+            }
+            if let Some(existing) = self.tools.get(&spec.name) {
+                return Err(RegisterError::Duplicate {
+                    name: spec.name.clone(),
+                    origin: existing.origin(),
+                });
+            }
+            if !seen.insert(spec.name.as_str()) {
+                return Err(RegisterError::Duplicate {
+                    name: spec.name.clone(),
+                    origin: "the same plugin".to_string(),
+                });
+            }
+            compile_schema(spec)?;
+        }
+        Ok(())
+    }
+
+    pub fn register(&mut self, spec: ToolSpec, handler: Handler) -> Result<(), RegisterError> {
+        self.check(std::slice::from_ref(&spec))?;
+        let validator = compile_schema(&spec)?;
+        self.order.push(spec.name.clone());
+        self.tools.insert(
+            spec.name.clone(),
+            ToolEntry {
+                spec,
+                handler,
+                validator,
+            },
+        );
+        Ok(())
+    }
+
+    pub fn get(&self, name: &str) -> Option<&ToolEntry> {
+        self.tools.get(name)
+    }
+
+    /// All tools in registration order.
+    pub fn tools(&self) -> impl Iterator<Item = &ToolEntry> {
+        self.order.iter().filter_map(|name| self.tools.get(name))
+    }
+
+    /// Validates `args` and runs the tool. Every failure, including an unknown tool name, is a
+    /// [`ToolError`] the front end shows as a tool error.
+    pub async fn call(&self, name: &str, args: Value, ctx: CallContext) -> Result<ToolOutput, ToolError> {
+        let Some(entry) = self.tools.get(name) else {
+            let known: Vec<&str> = self.order.iter().map(String::as_str).collect();
+            return Err(ToolError::invalid_arguments(format!(
+                "Unknown tool `{name}`. Available tools: {}.",
+                known.join(", ")
+            )));
+        };
+        let args = if args.is_null() {
+            Value::Object(Default::default())
+        } else {
+            args
+        };
+        validate(entry, &args)?;
+        match &entry.handler {
+            Handler::Builtin(tool) => tool.call(args, &ctx).await,
+            Handler::Plugin(plugin) => {
+                let env = self
+                    .env
+                    .clone()
+                    .ok_or_else(|| ToolError::internal("plugin tools need a host environment"))?;
+                plugin.call(name, args, ctx, env).await
+            }
+        }
+    }
+}
+
+/// The CLI verb of a tool: its name without the `aws_sso_` prefix, in kebab-case.
+pub fn cli_verb(tool_name: &str) -> String {
+    tool_name
+        .strip_prefix("aws_sso_")
+        .unwrap_or(tool_name)
+        .replace('_', "-")
+}
+
+fn check_name(name: &str) -> Result<(), RegisterError> {
+    let ok = (1..=64).contains(&name.len()) && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+    if ok {
+        Ok(())
+    } else {
+        Err(RegisterError::InvalidName(name.to_string()))
+    }
+}
+
+fn compile_schema(spec: &ToolSpec) -> Result<jsonschema::Validator, RegisterError> {
+    let bad = |reason: String| RegisterError::BadSchema {
+        name: spec.name.clone(),
+        reason,
+    };
+    if spec.input_schema.get("type").and_then(Value::as_str) != Some("object") {
+        return Err(bad("its top-level \"type\" must be \"object\"".to_string()));
+    }
+    jsonschema::validator_for(&spec.input_schema).map_err(|e| bad(e.to_string()))
+}
+
+fn validate(entry: &ToolEntry, args: &Value) -> Result<(), ToolError> {
+    let problems: Vec<String> = entry
+        .validator
+        .iter_errors(args)
+        .map(|error| {
+            let path = error.instance_path().to_string();
+            if path.is_empty() {
+                error.to_string()
+            } else {
+                format!("`{}`: {error}", path.trim_start_matches('/'))
+            }
+        })
+        .collect();
+    if problems.is_empty() {
+        return Ok(());
+    }
+    Err(ToolError::invalid_arguments(format!(
+        "Invalid arguments for `{}`: {}.",
+        entry.spec.name,
+        problems.join("; ")
+    )))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cli_verbs_drop_the_prefix_and_use_kebab_case() {
+        assert_eq!(cli_verb("aws_sso_ls_accounts"), "ls-accounts");
+        assert_eq!(cli_verb("aws_sso_ec2_exec_command"), "ec2-exec-command");
+        assert_eq!(cli_verb("team_tool"), "team-tool");
+    }
+}

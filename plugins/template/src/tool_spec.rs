@@ -1,0 +1,58 @@
+//! The tool's declaration. The host builds MCP listing, argument validation, the CLI verb
+//! (`check-access`) and its `--help` from this schema, so it is the one place parameters live.
+
+use mcp_aws_sso_plugin_api::{ToolAnnotations, ToolSpec};
+use serde_json::json;
+
+pub const CHECK_ACCESS: &str = "aws_sso_check_access";
+
+pub fn check_access() -> ToolSpec {
+    ToolSpec {
+        name: CHECK_ACCESS.into(),
+        title: "Check role access".into(),
+        description: "Checks which of your roles in an AWS account can be used right now by obtaining \
+                      short-lived credentials for each (or for one named role), and reports when they expire \
+                      or why they could not be obtained. Never shows the credentials."
+            .into(),
+        input_schema: json!({
+            "type": "object",
+            "properties": {
+                "accountId": {
+                    "type": "string",
+                    "pattern": "^[0-9]{12}$",
+                    "description": "The 12-digit AWS account id"
+                },
+                "roleName": {
+                    "type": "string",
+                    "pattern": "^[\\w+=,.@-]{1,64}$",
+                    "description": "Check only this role (default: every role you have in the account)"
+                }
+            },
+            "required": ["accountId"],
+            "additionalProperties": false
+        }),
+        output_schema: Some(json!({
+            "type": "object",
+            "properties": {
+                "accountId": {"type": "string"},
+                "roles": {
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "properties": {
+                            "roleName": {"type": "string"},
+                            "usable": {"type": "boolean"},
+                            "expiresAt": {"type": ["integer", "null"], "description": "Unix seconds"},
+                            "error": {"type": ["string", "null"]}
+                        },
+                        "required": ["roleName", "usable"]
+                    }
+                },
+                "usable": {"type": "integer"},
+                "checked": {"type": "integer"}
+            },
+            "required": ["accountId", "roles", "usable", "checked"]
+        })),
+        annotations: ToolAnnotations::read_only(),
+    }
+}

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# The whole test suite, from scratch: the Python test environment (moto, the AWS CLI v1, boto3,
+# the MCP Python SDK), a debug build of the host and every plugin, the Rust tests, and the
+# end-to-end tests that drive the real binary, a real MCP client and the real `aws` CLI.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if [ ! -x .venv/bin/python ]; then
+  python3 -m venv .venv
+fi
+.venv/bin/pip install --quiet --disable-pip-version-check -r tests/requirements.txt
+
+cargo build --workspace --locked
+cargo test --workspace --locked
+.venv/bin/python -m pytest tests/e2e -q -p no:cacheprovider

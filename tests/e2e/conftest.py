@@ -1,0 +1,77 @@
+"""Shared, generic helpers for the end-to-end tests: repository paths, the test venv, free ports.
+
+`tests/` goes on sys.path so that every test can `import sandbox.sso_emulator` (tests/sandbox/).
+"""
+
+from __future__ import annotations
+
+import socket
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+TESTS_DIR = REPO_ROOT / "tests"
+VENV_DIR = REPO_ROOT / ".venv"
+
+E2E_DIR = TESTS_DIR / "e2e"
+for _path in (TESTS_DIR, E2E_DIR):
+    if str(_path) not in sys.path:
+        sys.path.insert(0, str(_path))
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that was free a moment ago (for servers that need a fixed one)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def venv_bin(name: str) -> str:
+    """An executable of the test venv (.venv/bin/NAME), else beside the running interpreter."""
+    for directory in (VENV_DIR / "bin", Path(sys.executable).parent):
+        candidate = directory / name
+        if candidate.exists():
+            return str(candidate)
+    raise FileNotFoundError(f"{name} is neither in {VENV_DIR / 'bin'} nor beside {sys.executable}")
+
+
+@pytest.fixture(scope="session")
+def repo_root() -> Path:
+    return REPO_ROOT
+
+
+@pytest.fixture(name="free_port", scope="session")
+def free_port_fixture():
+    """free_port() as a fixture: `port = free_port()`."""
+    return free_port
+
+
+@pytest.fixture(name="venv_bin", scope="session")
+def venv_bin_fixture():
+    """venv_bin(name) as a fixture: `venv_bin("moto_server")`."""
+    return venv_bin
+
+
+# --- The product under test: a user's machine with the mcp-aws-sso binary (see host_harness.py) ---
+
+from host_harness import HOST_BINARY, HostSetup, make_plugin_dir  # noqa: E402
+
+
+@pytest.fixture
+def host(tmp_path) -> HostSetup:
+    """A fresh user: empty HOME, a plugin directory with the bundled plugins and the testkit."""
+    if not HOST_BINARY.exists():
+        pytest.fail(f"{HOST_BINARY} is missing: run `cargo build --workspace` first")
+    home = tmp_path / "home"
+    home.mkdir()
+    plugins = make_plugin_dir(tmp_path / "plugins", *bundled_plugins_built(), "testkit")
+    return HostSetup(home=home, plugin_dir=plugins)
+
+
+def bundled_plugins_built() -> list[str]:
+    """The bundled plugins whose libraries exist (all of them once every plugin is built)."""
+    from host_harness import plugin_library
+
+    return [name for name in ("exec-command", "ec2-exec", "template") if plugin_library(name).exists()]

@@ -1,0 +1,137 @@
+//! A test-only plugin that exercises every `HostContext` capability and every failure mode the
+//! host must survive: a panic, a slow call with progress and cancellation, typed errors, and a
+//! completed-but-failed output. The end-to-end tests load it next to the real plugins.
+
+use std::thread;
+use std::time::Duration;
+
+use mcp_aws_sso_plugin_api::{
+    ErrorKind, Host, LogLevel, Manifest, Plugin, ToolAnnotations, ToolError, ToolOutput, ToolSpec, export_plugin,
+};
+use serde_json::{Value, json};
+
+struct Testkit;
+
+fn spec(name: &str, title: &str, description: &str, input_schema: Value) -> ToolSpec {
+    ToolSpec {
+        name: name.into(),
+        title: title.into(),
+        description: description.into(),
+        input_schema,
+        output_schema: None,
+        annotations: ToolAnnotations::default(),
+    }
+}
+
+impl Plugin for Testkit {
+    fn manifest(&self) -> Manifest {
+        Manifest {
+            name: "testkit".into(),
+            version: env!("CARGO_PKG_VERSION").into(),
+            description: "Test-only plugin".into(),
+            tools: vec![
+                spec(
+                    "testkit_context",
+                    "Show host context",
+                    "Reports what the host context answers",
+                    json!({"type": "object", "properties": {
+                        "accountId": {"type": "string"}, "roleName": {"type": "string"},
+                        "service": {"type": "string", "default": "ssm"}
+                    }}),
+                ),
+                spec(
+                    "testkit_slow",
+                    "Slow call",
+                    "Sleeps in steps, reporting progress and stopping when cancelled",
+                    json!({"type": "object", "properties": {
+                        "steps": {"type": "integer", "minimum": 1, "maximum": 10000},
+                        "stepMs": {"type": "integer", "minimum": 1, "default": 100},
+                        "cancelMarker": {"type": "string", "description": "File to write when the call sees its cancellation"}
+                    }, "required": ["steps"]}),
+                ),
+                spec(
+                    "testkit_panic",
+                    "Panic",
+                    "Panics inside the plugin",
+                    json!({"type": "object", "properties": {}}),
+                ),
+                spec(
+                    "testkit_error",
+                    "Typed error",
+                    "Returns a tool error of the given kind",
+                    json!({"type": "object", "properties": {"kind": {"type": "string"}, "message": {"type": "string"}}, "required": ["kind"]}),
+                ),
+                spec(
+                    "testkit_failed_output",
+                    "Failed output",
+                    "Returns output marked as an error, with structured content",
+                    json!({"type": "object", "properties": {}}),
+                ),
+            ],
+        }
+    }
+
+    fn call(&self, tool: &str, args: Value, host: &Host) -> Result<ToolOutput, ToolError> {
+        match tool {
+            "testkit_context" => Ok(context(&args, host)),
+            "testkit_slow" => slow(&args, host),
+            "testkit_panic" => panic!("testkit was asked to panic"),
+            "testkit_error" => {
+                let kind: ErrorKind = serde_json::from_value(args["kind"].clone()).unwrap_or(ErrorKind::Other);
+                let message = args["message"].as_str().unwrap_or("testkit error").to_string();
+                Err(ToolError::new(kind, message))
+            }
+            "testkit_failed_output" => Ok(ToolOutput::text("# ❌ failed on purpose")
+                .with_structured(json!({"exitCode": 3}))
+                .into_error()),
+            other => Err(ToolError::invalid_arguments(format!("unknown tool {other}"))),
+        }
+    }
+}
+
+fn context(args: &Value, host: &Host) -> ToolOutput {
+    host.log(LogLevel::Info, "testkit_context called");
+    let account = args["accountId"].as_str().unwrap_or("111111111111");
+    let role = args["roleName"].as_str().unwrap_or("ReadOnly");
+    let service = args["service"].as_str().unwrap_or("ssm");
+    // Only non-secret facts about the credentials go back: tests check secrets never leak.
+    let credentials = match host.credentials(account, role, false) {
+        Ok(c) => json!({"ok": true, "accessKeyId": c.access_key_id, "expiration": c.expiration}),
+        Err(e) => json!({"ok": false, "kind": e.kind, "message": e.message}),
+    };
+    let roles = match host.account_roles(account) {
+        Ok(roles) => json!({"ok": true, "roles": roles}),
+        Err(e) => json!({"ok": false, "kind": e.kind, "message": e.message}),
+    };
+    let report = json!({
+        "defaultRegion": host.default_region(),
+        "endpointUrl": host.endpoint_url(service),
+        "config": host.config(),
+        "readOnly": host.read_only(),
+        "hostInfo": host.host_info(),
+        "cancelled": host.is_cancelled(),
+        "credentials": credentials,
+        "roles": roles,
+    });
+    ToolOutput::text(format!("```json\n{report:#}\n```")).with_structured(report)
+}
+
+fn slow(args: &Value, host: &Host) -> Result<ToolOutput, ToolError> {
+    let steps = args["steps"].as_u64().unwrap_or(1);
+    let step = Duration::from_millis(args["stepMs"].as_u64().unwrap_or(100));
+    for done in 1..=steps {
+        if host.is_cancelled() {
+            // Lets a test prove the cancellation reached the plugin, since a cancelled request
+            // gets no response to look at.
+            if let Some(marker) = args["cancelMarker"].as_str() {
+                let _ = std::fs::write(marker, format!("cancelled before step {done} of {steps}"));
+            }
+            return Err(host.cancelled_error());
+        }
+        thread::sleep(step);
+        host.progress(done as f64, Some(steps as f64), &format!("step {done} of {steps}"));
+    }
+    Ok(ToolOutput::text(format!("finished {steps} steps")).with_structured(json!({"steps": steps})))
+}
+
+export_plugin!(Testkit, Testkit);
