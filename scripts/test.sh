@@ -11,5 +11,7 @@ fi
 .venv/bin/pip install --quiet --disable-pip-version-check -r tests/requirements.txt
 
 cargo build --workspace --locked
+# A plugin built against a frozen older plugin-api, for the ABI compatibility test.
+cargo build --locked --manifest-path tests/compat/Cargo.toml --target-dir target/compat
 cargo test --workspace --locked
 .venv/bin/python -m pytest tests/e2e -q -p no:cacheprovider

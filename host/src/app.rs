@@ -8,14 +8,13 @@ use mcp_aws_sso_config::Config;
 use crate::auth::Auth;
 use crate::builtin;
 use crate::plugins::discovery::{self, SearchedDir};
-use crate::plugins::{LoadedPlugin, PluginCallEnv, PluginReport, loader};
+use crate::plugins::{PluginCallEnv, PluginReport, loader};
 use crate::registry::{Handler, Registry};
 
 pub struct App {
     pub config: Arc<Config>,
     pub auth: Arc<Auth>,
     pub registry: Registry,
-    pub plugins: Vec<Arc<LoadedPlugin>>,
     pub plugin_reports: Vec<PluginReport>,
     pub plugin_dirs: Vec<SearchedDir>,
 }
@@ -44,12 +43,11 @@ impl App {
                 tracing::warn!("plugin directory {} refused: {reason}", dir.path.display());
             }
         }
-        let (plugins, plugin_reports) = loader::load_all(&found, &mut registry);
+        let plugin_reports = loader::load_all(&found, &mut registry);
         Arc::new(App {
             config,
             auth,
             registry,
-            plugins,
             plugin_reports,
             plugin_dirs: found.dirs,
         })

@@ -1,15 +1,22 @@
-//! Logging to stderr only: in stdio mode stdout belongs to the MCP protocol.
+//! Logging to stderr only: in stdio mode stdout belongs to the MCP protocol. The same events also
+//! reach MCP clients that asked for them (`logging/setLevel`), through [`ClientLogLayer`].
 
-use tracing_subscriber::EnvFilter;
+use tracing_subscriber::layer::SubscriberExt;
+use tracing_subscriber::util::SubscriberInitExt;
+use tracing_subscriber::{EnvFilter, Layer, filter};
 
-/// `RUST_LOG` wins; else `DEBUG=true` turns on debug for this host, else warnings only.
+use crate::mcp::client_log::ClientLogLayer;
+
+/// `RUST_LOG` wins; else `DEBUG=true` turns on debug for this host, else warnings only. The
+/// client layer has its own filter: a client may ask for debug messages while stderr stays quiet.
 pub fn init(debug: bool) {
     let default = if debug { "mcp_aws_sso=debug,info" } else { "warn" };
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default));
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(filter)
+    let stderr_filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default));
+    let stderr = tracing_subscriber::fmt::layer()
         .with_writer(std::io::stderr)
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .with_target(false)
-        .try_init();
+        .with_filter(stderr_filter);
+    let clients = ClientLogLayer.with_filter(filter::Targets::new().with_target("mcp_aws_sso", tracing::Level::DEBUG));
+    let _ = tracing_subscriber::registry().with(stderr).with(clients).try_init();
 }

@@ -198,3 +198,34 @@ def test_environment_overrides_configs_json(host):
     host.configure(AWS_REGION="ap-south-2")
     out = host.cli("testkit-context", "--json", AWS_REGION="sa-east-1")
     assert json.loads(out.stdout)["defaultRegion"] == "sa-east-1"
+
+
+def test_log_messages_reach_a_client_that_set_a_level(host):
+    received = []
+
+    async def on_log(params):
+        received.append(params)
+
+    async def scenario():
+        from mcp import ClientSession
+        from mcp.client.stdio import StdioServerParameters, stdio_client
+
+        params = StdioServerParameters(command=str(HOST_BINARY), args=[], env=host.env())
+        async with stdio_client(params) as (read, write):
+            async with ClientSession(read, write, logging_callback=on_log) as session:
+                await session.initialize()
+                await session.call_tool("testkit_context", {})  # before setLevel: nothing is sent
+                await session.set_logging_level("info")
+                await session.call_tool("testkit_context", {})
+                with anyio.fail_after(5):
+                    while not received:
+                        await anyio.sleep(0.05)
+                await session.set_logging_level("error")
+                await session.call_tool("testkit_context", {})
+                await anyio.sleep(0.3)
+
+    run(scenario)
+    assert len(received) == 1, received
+    assert received[0].level == "info"
+    assert received[0].logger == "plugin:testkit"
+    assert received[0].data == "testkit_context called"

@@ -184,14 +184,18 @@ class Invocation:
     startedAt: float | None = None
     discarded: bool = False  # set on reset: the worker must stop touching state
     worker: threading.Thread | None = None
+    # every Status it went through: lets tests assert the phases without
+    # depending on how fast they poll
+    history: list[str] = field(default_factory=lambda: ["Pending"])
 
     def to_json(self) -> dict[str, Any]:
         keep = ("accountId", "region", "commandId", "instanceId", "platform", "document",
                 "commands", "executionTimeout", "polls", "cancelRequested",
-                "processStarted", "processKilled")
+                "processStarted", "processKilled", "history")
         data = {k: getattr(self, k) for k in keep}
         for k in ("Status", "StatusDetails", "ResponseCode"):
             data[k[0].lower() + k[1:]] = self.view.get(k)
+        data["history"] = list(self.history)
         return data
 
 
@@ -514,6 +518,7 @@ class Harness:
             if inv.discarded:
                 return
             inv.view.update(Status=status, StatusDetails=details, **extra)
+            inv.history.append(status)
             _update_command_status(inv.command)
 
     def _wait(self, inv: Invocation, seconds: float) -> bool:

@@ -34,7 +34,7 @@ pub fn build(app: &App) -> Command {
                 .arg(
                     Arg::new("port")
                         .long("port")
-                        .value_parser(value_parser!(u16))
+                        .value_parser(value_parser!(u16).range(0..))
                         .help("HTTP port; default from PORT, else 3000"),
                 )
                 .arg(

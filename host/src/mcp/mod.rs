@@ -1,5 +1,7 @@
 //! The MCP front end: an rmcp server over the tool registry, on stdio or streamable HTTP.
 
+pub mod client_log;
+mod http;
 pub mod server;
 mod stdio;
 mod tool_result;
@@ -23,9 +25,19 @@ pub async fn serve_configured(app: Arc<App>, flags: Option<&ArgMatches>) -> Exit
     };
     match transport {
         Transport::Stdio => stdio::serve(app).await,
-        Transport::Http => {
-            tracing::error!("the HTTP transport is not available in this build");
-            ExitCode::from(crate::cli::EXIT_USAGE)
-        }
+        Transport::Http => http::serve(app.clone(), http_options(&app, flags)).await,
+    }
+}
+
+/// `serve` flags over configuration (`MCP_AWS_SSO_HTTP_HOST`, `PORT`, `MCP_AWS_SSO_HTTP_TOKEN`).
+fn http_options(app: &App, flags: Option<&ArgMatches>) -> http::HttpOptions {
+    let flag = |name: &str| flags.and_then(|f| f.get_one::<String>(name)).cloned();
+    http::HttpOptions {
+        host: flag("host").unwrap_or_else(|| app.config.http.host.clone()),
+        port: flags
+            .and_then(|f| f.get_one::<u16>("port"))
+            .copied()
+            .unwrap_or(app.config.http.port),
+        token: flag("token").or_else(|| app.config.http.token.as_ref().map(|t| t.expose().clone())),
     }
 }

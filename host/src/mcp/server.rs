@@ -5,7 +5,7 @@ use std::sync::{Arc, Mutex};
 
 #[allow(deprecated)]
 use rmcp::model::{
-    CallToolRequestParams, CallToolResponse, Implementation, ListToolsResult, LoggingLevel, PaginatedRequestParams,
+    CallToolRequestParams, CallToolResponse, Implementation, ListToolsResult, PaginatedRequestParams,
     ProgressNotificationParam, ServerCapabilities, ServerConfig, SetLevelRequestParams,
 };
 use rmcp::service::RequestContext;
@@ -13,6 +13,7 @@ use rmcp::{ErrorData as McpError, RoleServer, ServerHandler};
 use serde_json::Value;
 use tokio::sync::mpsc;
 
+use super::client_log::{self, SessionLog};
 use super::tool_result::{from_outcome, to_mcp_tool};
 use crate::app::App;
 use crate::call_context::{CallContext, FrontEnd, ProgressSink, ProgressUpdate};
@@ -26,15 +27,15 @@ AWS CLI commands or aws_sso_ec2_exec_command to run shell commands on EC2 instan
 #[derive(Clone)]
 pub struct McpServer {
     app: Arc<App>,
-    #[allow(deprecated)]
-    log_level: Arc<Mutex<Option<LoggingLevel>>>,
+    /// Set once the client sends `logging/setLevel`.
+    log: Arc<Mutex<Option<Arc<SessionLog>>>>,
 }
 
 impl McpServer {
     pub fn new(app: Arc<App>) -> Self {
         Self {
             app,
-            log_level: Arc::new(Mutex::new(None)),
+            log: Arc::new(Mutex::new(None)),
         }
     }
 }
@@ -110,9 +111,13 @@ impl ServerHandler for McpServer {
     async fn set_level(
         &self,
         request: SetLevelRequestParams,
-        _context: RequestContext<RoleServer>,
+        context: RequestContext<RoleServer>,
     ) -> Result<(), McpError> {
-        *self.log_level.lock().unwrap_or_else(|p| p.into_inner()) = Some(request.level);
+        let mut log = self.log.lock().unwrap_or_else(|p| p.into_inner());
+        match log.as_ref() {
+            Some(session) => session.set_level(request.level),
+            None => *log = Some(client_log::subscribe(context.peer.clone(), request.level)),
+        }
         Ok(())
     }
 }

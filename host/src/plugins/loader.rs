@@ -76,8 +76,7 @@ impl LoadedPlugin {
 
 /// Loads every discovered file and registers its tools. A file that fails any check is skipped
 /// with a reason; the others still load.
-pub fn load_all(discovery: &Discovery, registry: &mut Registry) -> (Vec<Arc<LoadedPlugin>>, Vec<PluginReport>) {
-    let mut loaded = Vec::new();
+pub fn load_all(discovery: &Discovery, registry: &mut Registry) -> Vec<PluginReport> {
     let mut reports: Vec<PluginReport> = discovery
         .refused_files
         .iter()
@@ -95,7 +94,6 @@ pub fn load_all(discovery: &Discovery, registry: &mut Registry) -> (Vec<Arc<Load
                     tools: plugin.manifest.tools.iter().map(|t| t.name.clone()).collect(),
                 };
                 tracing::debug!(path = %path.display(), plugin = %plugin.manifest.name, "plugin loaded");
-                loaded.push(plugin);
                 status
             }
             Err(reason) => {
@@ -108,7 +106,7 @@ pub fn load_all(discovery: &Discovery, registry: &mut Registry) -> (Vec<Arc<Load
             status,
         });
     }
-    (loaded, reports)
+    reports
 }
 
 fn load_one(path: &Path) -> Result<LoadedPlugin, String> {

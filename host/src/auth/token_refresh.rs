@@ -1,0 +1,167 @@
+//! A valid access token on demand: read from the shared cache, refreshed with the refresh token
+//! inside a window before expiry, replaced when AWS rejects it early.
+//!
+//! The cache file is the source of truth and is read on every request, so a login, refresh or
+//! logout done by another process (the AWS CLI, another host) is seen at once. Refreshes are
+//! single flight: callers queue on one lock, and whoever gets it second finds the file already
+//! refreshed and returns it. No caller is ever prompted while a refresh can succeed.
+
+use std::time::{Duration, Instant};
+
+use aws_sdk_ssooidc::operation::create_token::CreateTokenError;
+use tokio::sync::Mutex;
+
+use super::AuthError;
+use super::cache_time::{self, now_unix};
+use super::service_errors::classify;
+use super::sso_session::SsoSession;
+use super::token_cache::{CachedToken, TokenCache};
+
+/// A token with less than this left is refreshed before use (when it can be).
+pub const REFRESH_WINDOW_SECONDS: i64 = 10 * 60;
+/// After a failed refresh of a still-valid token, wait this long before trying again, so a
+/// flaky network does not add a failing call to every request.
+const RETRY_AFTER_FAILURE: Duration = Duration::from_secs(60);
+
+const REFRESH_GRANT: &str = "refresh_token";
+
+/// Why a fresh token is wanted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Need<'a> {
+    /// The token is inside the refresh window (or expired).
+    Window,
+    /// AWS rejected this access token.
+    Rejected(&'a str),
+}
+
+pub struct TokenKeeper {
+    session: SsoSession,
+    cache: TokenCache,
+    /// Held while refreshing; remembers when the last refresh failed.
+    refresh_gate: Mutex<Option<Instant>>,
+}
+
+impl TokenKeeper {
+    pub fn new(session: SsoSession, cache: TokenCache) -> Self {
+        Self {
+            session,
+            cache,
+            refresh_gate: Mutex::new(None),
+        }
+    }
+
+    pub fn cache(&self) -> &TokenCache {
+        &self.cache
+    }
+
+    /// The cached token as it is, without refreshing.
+    pub fn peek(&self) -> Option<CachedToken> {
+        self.cache.load()
+    }
+
+    /// A token that can be used now, refreshed first when it is inside the refresh window.
+    pub async fn current(&self, oidc: &aws_sdk_ssooidc::Client) -> Result<CachedToken, AuthError> {
+        let token = self.cache.load().ok_or(AuthError::NotLoggedIn)?;
+        if token.seconds_left() > REFRESH_WINDOW_SECONDS {
+            return Ok(token);
+        }
+        self.refresh(oidc, Need::Window).await
+    }
+
+    /// A replacement for `rejected`, an access token AWS answered 401 to.
+    pub async fn replace_rejected(&self, oidc: &aws_sdk_ssooidc::Client, rejected: &str) -> Result<CachedToken, AuthError> {
+        self.refresh(oidc, Need::Rejected(rejected)).await
+    }
+
+    pub fn save(&self, token: &CachedToken) -> Result<(), AuthError> {
+        self.cache.save(token)?;
+        tracing::debug!(
+            "SSO token for {} cached in {} (valid until {})",
+            self.session.label(),
+            self.cache.path().display(),
+            cache_time::format_unix(token.expires_at)
+        );
+        Ok(())
+    }
+
+    async fn refresh(&self, oidc: &aws_sdk_ssooidc::Client, need: Need<'_>) -> Result<CachedToken, AuthError> {
+        let mut last_failure = self.refresh_gate.lock().await;
+        // Whoever held the lock before us may have done the work already.
+        let token = self.cache.load().ok_or(AuthError::NotLoggedIn)?;
+        match need {
+            Need::Window if token.seconds_left() > REFRESH_WINDOW_SECONDS => return Ok(token),
+            Need::Rejected(rejected) if token.access_token != rejected && !token.is_expired() => return Ok(token),
+            _ => {}
+        }
+        let usable_meanwhile = need == Need::Window && !token.is_expired();
+        if !token.is_refreshable() {
+            return match need {
+                _ if usable_meanwhile => Ok(token),
+                Need::Window => Err(AuthError::SessionExpired {
+                    expired_at: cache_time::human_unix(token.expires_at),
+                }),
+                Need::Rejected(_) => Err(AuthError::SessionRejected),
+            };
+        }
+        if usable_meanwhile && last_failure.is_some_and(|at| at.elapsed() < RETRY_AFTER_FAILURE) {
+            return Ok(token);
+        }
+        match refresh_grant(oidc, &token).await {
+            Ok(fresh) => {
+                *last_failure = None;
+                self.save(&fresh)?;
+                tracing::debug!("refreshed the SSO token for {}", self.session.label());
+                Ok(fresh)
+            }
+            Err(error) => {
+                *last_failure = Some(Instant::now());
+                if usable_meanwhile {
+                    tracing::warn!("could not refresh the AWS SSO token, using it until it expires: {error}");
+                    Ok(token)
+                } else {
+                    Err(error)
+                }
+            }
+        }
+    }
+}
+
+/// CreateToken with the refresh_token grant; the result keeps the registration of `token`.
+async fn refresh_grant(oidc: &aws_sdk_ssooidc::Client, token: &CachedToken) -> Result<CachedToken, AuthError> {
+    let (Some(refresh_token), Some(client_id), Some(client_secret)) = (&token.refresh_token, &token.client_id, &token.client_secret)
+    else {
+        return Err(AuthError::SessionRejected);
+    };
+    let answer = oidc
+        .create_token()
+        .client_id(client_id)
+        .client_secret(client_secret)
+        .grant_type(REFRESH_GRANT)
+        .refresh_token(refresh_token)
+        .send()
+        .await
+        .map_err(|error| match error.as_service_error() {
+            // The refresh token or the registration is no longer valid: only a login helps.
+            Some(
+                CreateTokenError::InvalidGrantException(_)
+                | CreateTokenError::InvalidClientException(_)
+                | CreateTokenError::ExpiredTokenException(_)
+                | CreateTokenError::UnauthorizedClientException(_)
+                | CreateTokenError::AccessDeniedException(_),
+            ) => AuthError::SessionExpired {
+                expired_at: cache_time::human_unix(token.expires_at),
+            },
+            _ => AuthError::service("CreateToken (refresh)", classify(&error)),
+        })?;
+    let access_token = answer.access_token().ok_or_else(|| AuthError::Service {
+        operation: "CreateToken (refresh)",
+        detail: "the answer has no access token".to_string(),
+    })?;
+    let mut fresh = token.clone();
+    fresh.access_token = access_token.to_string();
+    fresh.expires_at = now_unix() + i64::from(answer.expires_in()).max(0);
+    if let Some(rotated) = answer.refresh_token() {
+        fresh.refresh_token = Some(rotated.to_string());
+    }
+    Ok(fresh)
+}

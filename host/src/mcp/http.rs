@@ -1,0 +1,171 @@
+//! MCP over streamable HTTP at `/mcp`, safe by default: it binds 127.0.0.1 unless told
+//! otherwise, validates `Host` and `Origin` (a web page on another origin must not reach a
+//! server holding AWS credentials through DNS rebinding), and can require a bearer token.
+
+use std::net::{IpAddr, SocketAddr};
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::{Request, State};
+use axum::http::{StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use rmcp::transport::streamable_http_server::session::local::LocalSessionManager;
+use rmcp::transport::streamable_http_server::{StreamableHttpServerConfig, StreamableHttpService};
+use tokio_util::sync::CancellationToken;
+
+use super::McpServer;
+use crate::app::App;
+
+/// Where and how to listen, after flags and configuration are merged.
+pub struct HttpOptions {
+    pub host: String,
+    pub port: u16,
+    pub token: Option<String>,
+}
+
+pub async fn serve(app: Arc<App>, options: HttpOptions) -> ExitCode {
+    let ip: IpAddr = match options.host.parse() {
+        Ok(ip) => ip,
+        Err(_) => match tokio::net::lookup_host((options.host.as_str(), options.port))
+            .await
+            .ok()
+            .and_then(|mut a| a.next())
+        {
+            Some(addr) => addr.ip(),
+            None => {
+                eprintln!("error: cannot resolve the HTTP bind address `{}`", options.host);
+                return ExitCode::from(crate::cli::EXIT_USAGE);
+            }
+        },
+    };
+    let address = SocketAddr::new(ip, options.port);
+    if !ip.is_loopback() && options.token.is_none() {
+        tracing::warn!(
+            "SERVING MCP ON {address} WITHOUT A TOKEN: anyone who can reach this address can use your AWS access. \
+             Set MCP_AWS_SSO_HTTP_TOKEN (or --token), or bind 127.0.0.1."
+        );
+        eprintln!(
+            "WARNING: serving MCP on {address} without a bearer token; anyone who can reach it can use your AWS access. \
+             Set MCP_AWS_SSO_HTTP_TOKEN or bind 127.0.0.1."
+        );
+    }
+
+    let shutdown = CancellationToken::new();
+    let mcp = StreamableHttpService::new(
+        {
+            let app = app.clone();
+            move || Ok(McpServer::new(app.clone()))
+        },
+        Arc::new(LocalSessionManager::default()),
+        rmcp_config(ip, options.port, shutdown.clone()),
+    );
+    let token = options.token.map(Arc::new);
+    let router = Router::new()
+        .nest_service("/mcp", mcp)
+        .layer(middleware::from_fn_with_state(token, require_bearer_token));
+
+    let listener = match tokio::net::TcpListener::bind(address).await {
+        Ok(listener) => listener,
+        Err(e) => {
+            eprintln!("error: cannot listen on {address}: {e}. Is another server using the port? Set PORT or --port.");
+            return ExitCode::FAILURE;
+        }
+    };
+    let bound = listener.local_addr().unwrap_or(address);
+    // Tests and scripts read this line to find the port when they ask for port 0.
+    eprintln!("mcp-aws-sso: serving MCP (streamable HTTP) at http://{bound}/mcp");
+    tracing::info!("serving MCP over HTTP at http://{bound}/mcp");
+
+    let on_signal = shutdown.clone();
+    tokio::spawn(async move {
+        wait_for_shutdown_signal().await;
+        tracing::info!("shutting down the HTTP server");
+        on_signal.cancel();
+    });
+    let result = axum::serve(listener, router)
+        .with_graceful_shutdown(async move { shutdown.cancelled().await })
+        .await;
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: the HTTP server stopped: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Host and Origin rules: loopback names always; the bind address itself when it is a specific
+/// address; browser origins only from this machine.
+fn rmcp_config(ip: IpAddr, port: u16, shutdown: CancellationToken) -> StreamableHttpServerConfig {
+    let mut hosts = vec![
+        "localhost".to_string(),
+        "127.0.0.1".to_string(),
+        "::1".to_string(),
+        "[::1]".to_string(),
+    ];
+    let config = StreamableHttpServerConfig::default()
+        .with_cancellation_token(shutdown)
+        .with_sse_keep_alive(Some(Duration::from_secs(15)))
+        .with_allowed_origins([
+            format!("http://localhost:{port}"),
+            format!("http://127.0.0.1:{port}"),
+            format!("http://[::1]:{port}"),
+        ])
+        .enforce_origin_validation();
+    if ip.is_unspecified() {
+        // Bound to every interface: the Host a client uses cannot be known; the bearer token
+        // (warned about above when missing) is what protects the server then.
+        return config.disable_allowed_hosts();
+    }
+    if !ip.is_loopback() {
+        hosts.push(ip.to_string());
+    }
+    config.with_allowed_hosts(hosts)
+}
+
+async fn require_bearer_token(State(token): State<Option<Arc<String>>>, request: Request, next: Next) -> Response {
+    let Some(expected) = token else {
+        return next.run(request).await;
+    };
+    let presented = request
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "));
+    match presented {
+        Some(given) if constant_time_eq::constant_time_eq(given.as_bytes(), expected.as_bytes()) => {
+            next.run(request).await
+        }
+        _ => (
+            StatusCode::UNAUTHORIZED,
+            [(header::WWW_AUTHENTICATE, "Bearer")],
+            "missing or wrong bearer token: send `Authorization: Bearer <MCP_AWS_SSO_HTTP_TOKEN>`\n",
+        )
+            .into_response(),
+    }
+}
+
+async fn wait_for_shutdown_signal() {
+    let ctrl_c = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(term) => term,
+            Err(_) => {
+                let _ = ctrl_c.await;
+                return;
+            }
+        };
+        tokio::select! {
+            _ = ctrl_c => {}
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = ctrl_c.await;
+    }
+}

@@ -1,0 +1,83 @@
+"""The command line as a person uses it: generated verbs and flags, help, output, exit codes."""
+
+from __future__ import annotations
+
+import json
+
+
+def test_help_lists_host_verbs_and_one_verb_per_tool(host):
+    out = host.cli("--help")
+    assert out.returncode == 0
+    for verb in ("serve", "plugins", "check-access", "testkit-slow", "testkit-panic"):
+        assert verb in out.stdout
+
+
+def test_tool_flags_come_from_the_input_schema(host):
+    out = host.cli("check-access", "--help")
+    assert out.returncode == 0
+    assert "--account-id <ACCOUNT_ID>" in out.stdout
+    assert "The 12-digit AWS account id" in out.stdout
+    assert "--role-name" in out.stdout
+    assert "--json" in out.stdout
+
+
+def test_missing_required_flag_is_a_usage_error(host):
+    out = host.cli("check-access")
+    assert out.returncode == 2
+    assert "--account-id" in out.stderr
+
+
+def test_schema_rules_are_enforced_before_the_tool_runs(host):
+    out = host.cli("check-access", "--account-id", "12345")
+    assert out.returncode == 1
+    assert "accountId" in out.stderr and "does not match" in out.stderr
+
+
+def test_success_prints_markdown_and_json_on_request(host):
+    out = host.cli("testkit-slow", "--steps", "2", "--step-ms", "1")
+    assert (out.returncode, out.stdout.strip()) == (0, "finished 2 steps")
+    out = host.cli("testkit-slow", "--steps", "2", "--step-ms", "1", "--json")
+    assert out.returncode == 0
+    assert json.loads(out.stdout) == {"steps": 2}
+
+
+def test_tool_errors_exit_1_with_the_message_on_stderr(host):
+    out = host.cli("testkit-error", "--kind", "not_found", "--message", "no such instance i-0abc")
+    assert out.returncode == 1
+    assert "no such instance i-0abc" in out.stderr
+    assert out.stdout == ""
+    failed = host.cli("testkit-failed-output")
+    assert failed.returncode == 1
+    assert "failed on purpose" in failed.stdout
+
+
+def test_a_plugin_panic_from_the_cli_is_a_clean_error(host):
+    out = host.cli("testkit-panic")
+    assert out.returncode == 1
+    assert "crashed while running `testkit_panic`" in out.stderr
+
+
+def test_unknown_verb_is_a_usage_error(host):
+    out = host.cli("frobnicate")
+    assert out.returncode == 2
+    assert "unrecognized subcommand" in out.stderr
+
+
+def test_bad_configuration_names_the_key_and_its_source(host):
+    out = host.cli("plugins", PORT="abc")
+    assert out.returncode == 2
+    assert "PORT=abc (from the environment)" in out.stderr
+    config = host.configure(AWS_REGION="not a region")
+    out = host.cli("plugins")
+    assert out.returncode == 2
+    assert 'AWS_REGION="not a region"' in out.stderr and str(config) in out.stderr
+
+
+def test_malformed_configs_json_is_reported_not_a_crash(host):
+    path = host.home / ".mcp" / "configs.json"
+    path.parent.mkdir(parents=True)
+    path.write_text('{"aws-sso": {"environments": {"AWS_REGION": "us-east-1",}}')
+    out = host.cli("plugins")
+    assert out.returncode == 2
+    assert str(path) in out.stderr
+    assert "panicked" not in out.stderr
