@@ -20,13 +20,15 @@ mod registry;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let config = match mcp_aws_sso_config::Config::load() {
-        Ok(config) => config,
-        Err(error) => {
-            logging::init(false);
-            eprintln!("error: {error}");
-            return ExitCode::from(cli::EXIT_USAGE);
-        }
+    let args: Vec<String> = std::env::args().collect();
+    let (config, config_error) = match mcp_aws_sso_config::Config::load() {
+        Ok(config) => (config, None),
+        // `doctor` still runs, on defaults, to report the error next to everything else.
+        Err(error) if args.get(1).map(String::as_str) == Some("doctor") => match fallback_config() {
+            Some(config) => (config, Some(error)),
+            None => return config_failure(&error),
+        },
+        Err(error) => return config_failure(&error),
     };
     logging::init(config.debug);
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
@@ -36,9 +38,20 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let args: Vec<String> = std::env::args().collect();
     runtime.block_on(async move {
         let app = app::App::start(config);
-        cli::dispatch(app, args).await
+        cli::dispatch(app, args, config_error).await
     })
+}
+
+fn config_failure(error: &mcp_aws_sso_config::ConfigError) -> ExitCode {
+    eprintln!("error: {error}");
+    ExitCode::from(cli::EXIT_USAGE)
+}
+
+/// The configuration with nothing set but HOME, for `doctor` when the real one does not load.
+fn fallback_config() -> Option<mcp_aws_sso_config::Config> {
+    let home = std::env::var_os("HOME")?;
+    let env = std::collections::HashMap::from([("HOME".to_string(), home.to_string_lossy().into_owned())]);
+    mcp_aws_sso_config::Config::load_from(&env, std::path::Path::new(&home)).ok()
 }

@@ -81,3 +81,39 @@ def test_malformed_configs_json_is_reported_not_a_crash(host):
     assert out.returncode == 2
     assert str(path) in out.stderr
     assert "panicked" not in out.stderr
+
+
+def test_shell_completions_include_tool_verbs_and_flags(host):
+    for shell in ("bash", "zsh", "fish"):
+        out = host.cli("completions", shell)
+        assert out.returncode == 0, out.stderr
+        assert "check-access" in out.stdout and "account-id" in out.stdout
+
+
+def test_doctor_reports_each_area_and_fails_without_configuration(host):
+    out = host.cli("doctor")
+    assert out.returncode == 1
+    assert "no AWS SSO start URL is configured" in out.stdout
+    assert "AWS_SSO_START_URL" in out.stdout  # says which key to set
+    assert "template 0.1.0: aws_sso_check_access" in out.stdout
+
+
+def test_doctor_json_names_sources_and_reachability(host):
+    from sandbox.sso_emulator import EmulatorProcess
+
+    with EmulatorProcess() as emulator:
+        host.sso_url = emulator.url
+        config = host.configure()
+        out = host.cli("doctor", "--json", AWS_REGION="eu-west-1")
+    report = json.loads(out.stdout)
+    summaries = [c["summary"] for c in report["checks"]]
+    assert any(s.startswith("AWS_SSO_START_URL=https://sandbox-test.awsapps.com/start (from " + str(config)) for s in summaries), summaries
+    assert any("AWS_REGION=eu-west-1 (from the environment)" in s for s in summaries)
+    assert any(f"SSO OIDC endpoint {emulator.url} is reachable" in s for s in summaries)
+
+
+def test_doctor_still_runs_when_the_configuration_is_broken(host):
+    out = host.cli("doctor", PORT="99999")
+    assert out.returncode == 1
+    assert "PORT=99999 (from the environment)" in out.stdout
+    assert "plugins" in out.stdout

@@ -525,3 +525,17 @@ def test_control_api_faults_roundtrip_and_errors(harness):
         harness.call("GET", "/nope")
     assert err.value.code == 404
     assert harness.call("GET", "/health") == {"ok": True}
+
+
+def test_soft_reset_keeps_credentials_and_forgets_instances(harness):
+    instance = harness.seed(accountId=ACCOUNT_B)
+    b = harness.clients(ACCOUNT_B)
+    harness.call("POST", "/reset", {"moto": False})
+
+    assert b.sts.get_caller_identity()["Account"] == ACCOUNT_B  # same keys, same account
+    with pytest.raises(ClientError) as err:  # still in EC2, no longer SSM-managed
+        b.send(instance, ["true"])
+    assert error_code(err) == "InvalidInstanceId"
+
+    harness.call("POST", "/reset", {})
+    assert b.sts.get_caller_identity()["Account"] != ACCOUNT_B  # moto forgot the keys

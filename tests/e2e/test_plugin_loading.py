@@ -122,3 +122,23 @@ def test_plugin_dirs_default_to_the_executable_directory(host):
     assert report["directories"][0]["path"] == str(TARGET_DIR)
     loaded = {p.get("name") for p in report["plugins"] if p["status"] == "loaded"}
     assert {"template", "testkit"} <= loaded
+
+
+def test_installed_layout_finds_plugins_in_lib_beside_bin(tmp_path, host):
+    """scripts/install.sh puts the binary in PREFIX/bin and plugins in PREFIX/lib/mcp-aws-sso/plugins."""
+    import subprocess
+
+    from host_harness import HOST_BINARY
+
+    prefix = tmp_path / "prefix"
+    (prefix / "bin").mkdir(parents=True)
+    plugin_dir = prefix / "lib" / "mcp-aws-sso" / "plugins"
+    plugin_dir.mkdir(parents=True)
+    shutil.copy(HOST_BINARY, prefix / "bin" / "mcp-aws-sso")
+    shutil.copy(plugin_library("template"), plugin_dir)
+    env = host.env()
+    env.pop("MCP_AWS_SSO_PLUGIN_DIRS")
+    out = subprocess.run([str(prefix / "bin" / "mcp-aws-sso"), "plugins", "--json"], env=env, capture_output=True, text=True, timeout=60)
+    report = json.loads(out.stdout)
+    assert report["directories"][0]["path"] == str(plugin_dir)
+    assert [p["name"] for p in report["plugins"]] == ["template"]

@@ -46,6 +46,7 @@ import logging
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -220,6 +221,11 @@ def _truncate(text: str, limit: int, suffix: str) -> str:
     return text[: limit - len(suffix)] + suffix
 
 
+def _no_invocation(command_id: str, instance_id: str) -> SsmError:
+    return SsmError("InvocationDoesNotExist",
+                    f"No invocation of command {command_id} on instance {instance_id}")
+
+
 def _invalid_instance(instance_id: str, account_id: str) -> SsmError:
     # The message AWS gives for unknown, unmanaged or foreign instances.
     return SsmError("InvalidInstanceId",
@@ -259,6 +265,8 @@ class Harness:
             LOG.warning("ignoring MOTO_ACCOUNT_ID: accounts come from the credentials")
         from moto.server import ThreadedMotoServer
 
+        if self.port:
+            _check_port_free(self.host, self.port)
         install_moto_patches(self)
         self._server = ThreadedMotoServer(self.host, self.port, verbose=False)
         self._server.start()
@@ -280,8 +288,11 @@ class Harness:
         if _ACTIVE is self:
             _ACTIVE = None  # the moto patches fall back to moto's own behaviour
 
-    def reset(self) -> None:
-        """Kill running scripts, forget everything, and reset all moto backends."""
+    def reset(self, moto: bool = True) -> None:
+        """Kill running scripts, forget everything, and reset all moto backends.
+        moto=False keeps moto's state: credentials minted earlier (and maybe
+        cached by the host) keep mapping to their account; old instances stay
+        in EC2 but are no longer SSM-managed."""
         self._discard_invocations()
         with self.lock:
             self.nodes.clear()
@@ -289,7 +300,8 @@ class Harness:
             self.cancels.clear()
             self.throttled.clear()
             self.faults = Faults(**asdict(self.base_faults))
-        _http_post(f"{self.url}/moto-api/reset", b"")
+        if moto:
+            _http_post(f"{self.url}/moto-api/reset", b"")
 
     def _discard_invocations(self) -> None:
         """Stop every worker; they kill their scripts' process groups on the way
@@ -465,10 +477,10 @@ class Harness:
             inv = self.invocations.get((command_id, instance_id))
             # another account's (or region's) command does not exist for the caller
             if inv is None or inv.discarded or (inv.accountId, inv.region) != (account_id, region):
-                raise SsmError("InvocationDoesNotExist", "")
+                raise _no_invocation(command_id, instance_id)
             inv.polls += 1
             if inv.polls <= inv.faults.invocationDoesNotExistPolls:
-                raise SsmError("InvocationDoesNotExist", "")
+                raise _no_invocation(command_id, instance_id)
             if plugin_name and plugin_name != inv.view["PluginName"]:
                 raise SsmError("InvalidPluginName", f"Plugin {plugin_name} is not in the document")
             snapshot = dict(inv.view)
@@ -907,7 +919,9 @@ def _patch_throttling() -> None:
             if _ACTIVE is not None and operation and _ACTIVE.should_throttle(operation):
                 LOG.info("throttling %s", operation)
                 exc_type, code, message = _error
-                return self.serialized(ActionResult(exc_type(code, message)))
+                status, headers, body = self.serialized(ActionResult(exc_type(code, message)))
+                headers, body = self._enrich_response(headers, body)  # adds the request id
+                return status, headers, body
             return _original(self)
 
         cls.call_action = call_action
@@ -932,7 +946,8 @@ class ControlApi:
     DELETE /_harness/faults          -> default faults
     POST   /_harness/credentials     {accountId, roleName?, sessionName?}
                                       -> {accessKeyId, secretAccessKey, sessionToken, expiration}
-    POST   /_harness/reset           kill scripts, clear harness state, reset moto -> {"ok": true}
+    POST   /_harness/reset           {moto?: true} kill scripts, clear harness state, and
+                                      (unless moto is false) reset all moto backends -> {"ok": true}
     """
 
     def __init__(self, harness: Harness, moto_app: Callable):
@@ -983,8 +998,8 @@ class ControlApi:
             self.harness.faults = Faults(**asdict(self.harness.base_faults))
             return asdict(self.harness.faults)
 
-    def _reset(self, _: dict[str, Any]) -> dict[str, Any]:
-        self.harness.reset()
+    def _reset(self, body: dict[str, Any]) -> dict[str, Any]:
+        self.harness.reset(moto=bool(body.get("moto", True)))
         return {"ok": True}
 
 
@@ -1010,6 +1025,14 @@ def _json_response(start_response: Callable, status: int, payload: Any) -> list[
     start_response(f"{status} {reason[status]}", [("Content-Type", "application/json"),
                                                   ("Content-Length", str(len(body)))])
     return [body]
+
+
+def _check_port_free(host: str, port: int) -> None:
+    """ThreadedMotoServer.start() waits forever when its thread cannot bind,
+    so find out first (with SO_REUSEADDR, as werkzeug binds)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        probe.bind((host, port))
 
 
 def _http_post(url: str, data: bytes) -> bytes:

@@ -17,6 +17,7 @@ use serde_json::{Map, Value};
 use super::AuthError;
 use super::cache_time::{self, now_unix};
 use super::private_file::{self, FileError};
+use super::python_json::python_json_string;
 use super::service_errors::classify;
 use super::sso_session::{SsoSession, sha1_hex};
 use super::token_cache::sso_cache_dir;
@@ -153,32 +154,6 @@ fn registration_key(session: &SsoSession) -> String {
     )
 }
 
-/// A JSON string as Python's `json.dumps` writes it (`ensure_ascii=True`).
-fn python_json_string(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 2);
-    out.push('"');
-    for c in text.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            c if (c as u32) < 0x20 || (c as u32) > 0x7e => {
-                let mut units = [0u16; 2];
-                for unit in c.encode_utf16(&mut units) {
-                    out.push_str(&format!("\\u{unit:04x}"));
-                }
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -197,6 +172,5 @@ mod tests {
             registration_key(&session),
             r#"{"region": "us-east-1", "scopes": ["sso:account:access"], "session_name": "my-sso", "startUrl": "https://my-org.awsapps.com/start", "tool": "botocore"}"#
         );
-        assert_eq!(python_json_string("é\u{1F600}\x7f"), r#""\u00e9\ud83d\ude00\u007f""#);
     }
 }

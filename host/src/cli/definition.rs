@@ -44,6 +44,32 @@ pub fn build(app: &App) -> Command {
                 ),
         )
         .subcommand(
+            Command::new("completions")
+                .about("Print a shell completion script (tool verbs and flags included)")
+                .long_about(
+                    "Print a shell completion script. Examples:\n  \
+                     mcp-aws-sso completions bash > ~/.local/share/bash-completion/completions/mcp-aws-sso\n  \
+                     mcp-aws-sso completions zsh > ~/.zfunc/_mcp-aws-sso\n  \
+                     mcp-aws-sso completions fish > ~/.config/fish/completions/mcp-aws-sso.fish",
+                )
+                .arg(
+                    Arg::new("shell")
+                        .required(true)
+                        .value_parser(value_parser!(clap_complete::Shell))
+                        .help("bash, zsh, fish, elvish or powershell"),
+                ),
+        )
+        .subcommand(
+            Command::new("doctor")
+                .about("Check configuration, SSO session, the aws CLI, plugins and network; exit 1 on problems")
+                .arg(
+                    Arg::new("json")
+                        .long("json")
+                        .action(ArgAction::SetTrue)
+                        .help("Print as JSON"),
+                ),
+        )
+        .subcommand(
             Command::new("plugins")
                 .about("List plugin directories, loaded plugins and their tools, and skipped files with the reason")
                 .arg(

@@ -1,8 +1,9 @@
 //! Where plugins are looked for, and which files there are plugin candidates.
 //!
 //! Order (first that applies): `MCP_AWS_SSO_PLUGIN_DIRS`; else `plugins/` beside the executable,
-//! if it exists; else the executable's own directory, which is where `cargo build` puts the
-//! plugin libraries next to `mcp-aws-sso`.
+//! if it exists; else `../lib/mcp-aws-sso/plugins` from the executable, if it exists (where
+//! `scripts/install.sh` puts them: `~/.local/bin` + `~/.local/lib/mcp-aws-sso/plugins`); else the
+//! executable's own directory, which is where `cargo build` puts the plugin libraries.
 
 use std::path::{Path, PathBuf};
 
@@ -33,8 +34,15 @@ pub fn plugin_dirs(configured: &[PathBuf]) -> Vec<PathBuf> {
     else {
         return Vec::new();
     };
-    let bundled = exe_dir.join("plugins");
-    if bundled.is_dir() { vec![bundled] } else { vec![exe_dir] }
+    let beside = exe_dir.join("plugins");
+    let installed = exe_dir.join("../lib/mcp-aws-sso/plugins");
+    if beside.is_dir() {
+        vec![beside]
+    } else if installed.is_dir() {
+        vec![installed.canonicalize().unwrap_or(installed)]
+    } else {
+        vec![exe_dir]
+    }
 }
 
 /// Lists the plugin libraries in `dirs`: files with the platform's library extension, sorted by

@@ -1,0 +1,165 @@
+//! The tool's declaration: name, description, input and output schemas, annotations, limits.
+//!
+//! The host builds the MCP listing, argument validation, the CLI verb (`ec2-exec-command`) and its
+//! `--help` from this schema, so it is the one place the parameters live. `validation.rs` re-checks
+//! the same rules with messages that say what to do next.
+
+use mcp_aws_sso_plugin_api::{ToolAnnotations, ToolSpec};
+use serde_json::{Value, json};
+
+pub const EC2_EXEC_COMMAND: &str = "aws_sso_ec2_exec_command";
+
+/// How long a command may run when the caller names no timeout.
+pub const DEFAULT_TIMEOUT_SECONDS: u64 = 60;
+/// The longest `timeoutSeconds` a call may ask for: one hour, the default `executionTimeout` of
+/// `AWS-RunShellScript`. Longer jobs belong in SSM directly (S3 output, notifications).
+pub const MAX_TIMEOUT_SECONDS: u64 = 3600;
+
+pub const INSTANCE_ID_PATTERN: &str = "^m?i-([0-9a-f]{8}|[0-9a-f]{17})$";
+pub const ACCOUNT_ID_PATTERN: &str = "^[0-9]{12}$";
+pub const ROLE_NAME_PATTERN: &str = "^[\\w+=,.@-]{1,64}$";
+pub const REGION_PATTERN: &str = "^[a-z]{2}(-[a-z]+)+-[0-9]{1,2}$";
+
+pub fn ec2_exec_command() -> ToolSpec {
+    ToolSpec {
+        name: EC2_EXEC_COMMAND.into(),
+        title: "AWS SSO EC2 Execute Command".into(),
+        description: description(),
+        input_schema: input_schema(),
+        output_schema: Some(output_schema()),
+        annotations: ToolAnnotations::destructive(),
+    }
+}
+
+fn description() -> String {
+    format!(
+        "Runs a shell command on an EC2 instance (or SSM managed node) through AWS Systems Manager \
+Run Command, with short-lived AWS SSO credentials for the account and role you name. No SSH and no \
+inbound ports are needed.
+
+Prerequisites:
+- Sign in first with `aws_sso_login`.
+- The instance runs the SSM Agent and has an instance profile that allows SSM (e.g. the \
+AmazonSSMManagedInstanceCore policy), so that it shows up as a managed node.
+- Your role may call `ssm:SendCommand`, `ssm:GetCommandInvocation` and `ssm:CancelCommand` (and, \
+for the instance name and state, `ec2:DescribeInstances` and `ssm:DescribeInstanceInformation`).
+
+Linux instances run the command with `AWS-RunShellScript`, Windows instances with \
+`AWS-RunPowerShellScript`. A stopped instance, or one that SSM does not manage, is reported without \
+sending anything.
+
+Region: the `region` argument, else the host's default region (`AWS_REGION`, else \
+`AWS_DEFAULT_REGION`, each from the environment or ~/.mcp/configs.json), else the call fails and \
+asks for one.
+
+Timeout: `timeoutSeconds` (default {DEFAULT_TIMEOUT_SECONDS}, at most {MAX_TIMEOUT_SECONDS}). When it \
+runs out, or when the client cancels the call, the remote command is cancelled with CancelCommand \
+and the result says so.
+
+Returns the exit code, the SSM status, stdout and stderr (SSM keeps at most 24,000 and 8,000 \
+characters of them; the result says when it cut them). A command that exits non-zero is an error \
+result with its full output, not a permission problem."
+    )
+}
+
+fn input_schema() -> Value {
+    json!({
+        "type": "object",
+        "properties": {
+            "instanceId": {
+                "type": "string",
+                "pattern": INSTANCE_ID_PATTERN,
+                "description": "The EC2 instance id (i- followed by 8 or 17 hex digits) or SSM managed node id (mi-...)"
+            },
+            "accountId": {
+                "type": "string",
+                "pattern": ACCOUNT_ID_PATTERN,
+                "description": "The 12-digit AWS account id that owns the instance"
+            },
+            "roleName": {
+                "type": "string",
+                "pattern": ROLE_NAME_PATTERN,
+                "description": "The AWS SSO role (permission set) to run the command as"
+            },
+            "command": {
+                "type": "string",
+                "minLength": 1,
+                "description": "The shell command to run on the instance (PowerShell on Windows instances)"
+            },
+            "region": {
+                "type": "string",
+                "pattern": REGION_PATTERN,
+                "description": "The instance's AWS region, e.g. us-east-1 (default: the host's default region)"
+            },
+            "timeoutSeconds": {
+                "type": "integer",
+                "minimum": 1,
+                "maximum": MAX_TIMEOUT_SECONDS,
+                "default": DEFAULT_TIMEOUT_SECONDS,
+                "description": format!(
+                    "Seconds to wait for the command before cancelling it (default {DEFAULT_TIMEOUT_SECONDS}, at most {MAX_TIMEOUT_SECONDS})"
+                )
+            }
+        },
+        "required": ["instanceId", "accountId", "roleName", "command"],
+        "additionalProperties": false
+    })
+}
+
+/// The outcome names of `structuredContent.outcome`; `render.rs` and `classify.rs` produce them.
+pub const OUTCOMES: &[&str] = &[
+    "success",
+    "command_failed",
+    "execution_timed_out",
+    "delivery_timed_out",
+    "undeliverable",
+    "wrong_platform",
+    "timed_out",
+    "cancelled_by_client",
+    "cancelled",
+    "failed",
+];
+
+fn output_schema() -> Value {
+    let nullable_string = json!({"type": ["string", "null"]});
+    json!({
+        "type": "object",
+        "properties": {
+            "instanceId": {"type": "string"},
+            "instanceName": nullable_string,
+            "accountId": {"type": "string"},
+            "roleName": {"type": "string"},
+            "region": {"type": "string"},
+            "platform": nullable_string,
+            "document": {"type": "string"},
+            "command": {"type": "string"},
+            "commandId": {"type": "string"},
+            "status": {
+                "type": "string",
+                "description": "The last SSM invocation status: Success, Failed, TimedOut, Cancelled, Cancelling, or Pending/InProgress/Delayed when the call stopped waiting"
+            },
+            "statusDetails": nullable_string,
+            "responseCode": {
+                "type": ["integer", "null"],
+                "description": "The command's exit code as SSM reports it (-1 when it did not run to an exit)"
+            },
+            "stdout": {"type": "string"},
+            "stderr": {"type": "string"},
+            "stdoutTruncated": {"type": "boolean", "description": "SSM kept only the first 24,000 characters"},
+            "stderrTruncated": {"type": "boolean", "description": "SSM kept only the first 8,000 characters"},
+            "outcome": {"type": "string", "enum": OUTCOMES},
+            "cancelSent": {"type": "boolean", "description": "This call sent CancelCommand for the remote command"},
+            "timeoutSeconds": {"type": "integer"},
+            "executionStartTime": nullable_string,
+            "executionEndTime": nullable_string,
+            "durationMs": {"type": "integer", "description": "From SendCommand to the result"}
+        },
+        "required": [
+            "instanceId", "instanceName", "accountId", "roleName", "region", "platform", "document",
+            "command", "commandId", "status", "statusDetails", "responseCode", "stdout", "stderr",
+            "stdoutTruncated", "stderrTruncated", "outcome", "cancelSent", "timeoutSeconds",
+            "executionStartTime", "executionEndTime", "durationMs"
+        ],
+        "additionalProperties": false
+    })
+}
