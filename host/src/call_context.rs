@@ -27,6 +27,8 @@ pub enum FrontEnd {
 #[derive(Clone)]
 pub struct CallContext {
     pub front_end: FrontEnd,
+    /// The MCP session that made the call, so log lines about it go to that client only.
+    pub session: Option<u64>,
     cancel: CancellationToken,
     progress: Option<ProgressSink>,
     last_done: Arc<Mutex<f64>>,
@@ -36,6 +38,7 @@ impl CallContext {
     pub fn new(front_end: FrontEnd, cancel: CancellationToken, progress: Option<ProgressSink>) -> Self {
         Self {
             front_end,
+            session: None,
             cancel,
             progress,
             last_done: Arc::new(Mutex::new(f64::NEG_INFINITY)),
@@ -45,6 +48,11 @@ impl CallContext {
     /// A context with no progress and its own cancellation token (tests, internal calls).
     pub fn detached(front_end: FrontEnd) -> Self {
         Self::new(front_end, CancellationToken::new(), None)
+    }
+
+    pub fn for_session(mut self, session: u64) -> Self {
+        self.session = Some(session);
+        self
     }
 
     pub fn cancellation(&self) -> &CancellationToken {

@@ -75,3 +75,44 @@ def bundled_plugins_built() -> list[str]:
     from host_harness import plugin_library
 
     return [name for name in ("exec-command", "ec2-exec", "template") if plugin_library(name).exists()]
+
+
+# --- The SSO sandbox for product tests (tests/sandbox/sso_emulator.py; helpers in sso_helpers.py) ---
+
+
+@pytest.fixture(scope="session")
+def sso_emulator():
+    """One SSO emulator process (its CLI, as a user would run it) for the whole test run.
+
+    Use the `sso` fixture in tests: it resets this emulator and points a `host` at it.
+    """
+    from sandbox.sso_emulator import EmulatorProcess
+
+    with EmulatorProcess() as process:
+        yield process
+
+
+@pytest.fixture
+def sso(sso_emulator, host):
+    """The SSO emulator, reset to its defaults, with `host` pointed at it.
+
+    Defaults: 3 accounts x 2 roles, auto-approval after one pending poll, refresh tokens for
+    sso:account:access clients, no latency or rate limit. `host.sso_url` is set (the
+    AWS_ENDPOINT_URL_SSO / _SSO_OIDC overrides) and configs.json names the sandbox start URL and
+    region. Change knobs with `sso.configure(accounts=500, rate_limit_tps=20, ...)`; approve,
+    deny, inspect counters with `sso.approve()`, `sso.deny()`, `sso.state()`.
+    """
+    sso_emulator.reset(config=True)
+    host.sso_url = sso_emulator.url
+    host.configure()
+    yield sso_emulator
+
+
+@pytest.fixture
+def logged_in(sso, host):
+    """`host` with a signed-in user: a real `mcp-aws-sso login` the emulator approved. Yields the
+    emulator (as `sso` does)."""
+    from sso_helpers import login
+
+    login(host)
+    return sso

@@ -72,7 +72,7 @@ pub struct ListingProgress {
     pub roles_done: usize,
 }
 
-pub type ProgressFn = dyn Fn(ListingProgress) + Send + Sync;
+pub type ProgressFn<'a> = dyn Fn(ListingProgress) + Send + Sync + 'a;
 
 #[derive(Default)]
 struct Counters {
@@ -107,7 +107,7 @@ pub async fn fetch_directory(
     portal: &aws_sdk_sso::Client,
     limiter: &AdaptiveRateLimiter,
     access_token: &str,
-    progress: &ProgressFn,
+    progress: &ProgressFn<'_>,
 ) -> Result<AccountDirectory, Failure> {
     let started = Instant::now();
     let counters = Counters::default();
@@ -127,7 +127,9 @@ pub async fn fetch_directory(
             })
             .await?;
             for account in page.account_list() {
-                let Some(account_id) = account.account_id() else { continue };
+                let Some(account_id) = account.account_id() else {
+                    continue;
+                };
                 let index = counters.listed.fetch_add(1, Ordering::Relaxed);
                 let info = AccountInfo {
                     index,
@@ -222,7 +224,12 @@ async fn roles_paced(
                 .send()
         })
         .await?;
-        roles.extend(page.role_list().iter().filter_map(|r| r.role_name()).map(str::to_string));
+        roles.extend(
+            page.role_list()
+                .iter()
+                .filter_map(|r| r.role_name())
+                .map(str::to_string),
+        );
         next_token = page.next_token().filter(|t| !t.is_empty()).map(str::to_string);
         if next_token.is_none() {
             return Ok(roles);
@@ -277,9 +284,5 @@ impl AccountDirectory {
     /// Age of the listing.
     pub fn age(&self) -> Duration {
         Duration::from_millis((unix_millis() - self.fetched_at_ms).max(0) as u64)
-    }
-
-    pub fn role_count(&self) -> usize {
-        self.accounts.iter().map(|a| a.roles.len()).sum()
     }
 }

@@ -66,10 +66,6 @@ impl AccountsCache {
             }
         }
     }
-
-    pub fn ttl(&self) -> Duration {
-        self.ttl
-    }
 }
 
 fn cache_dir(home: &Path) -> PathBuf {

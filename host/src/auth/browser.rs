@@ -75,7 +75,13 @@ fn default_commands(url: &str) -> Result<Vec<Vec<String>>, String> {
 
 #[cfg(windows)]
 fn default_commands(url: &str) -> Result<Vec<Vec<String>>, String> {
-    Ok(vec![vec!["cmd".into(), "/C".into(), "start".into(), "".into(), url.replace('&', "^&")]])
+    Ok(vec![vec![
+        "cmd".into(),
+        "/C".into(),
+        "start".into(),
+        "".into(),
+        url.replace('&', "^&"),
+    ]])
 }
 
 #[cfg(all(unix, not(target_os = "macos")))]
@@ -84,7 +90,9 @@ fn default_commands(url: &str) -> Result<Vec<Vec<String>>, String> {
         .iter()
         .any(|name| std::env::var_os(name).is_some_and(|v| !v.is_empty()));
     if !has_display {
-        return Err("no graphical display (neither DISPLAY nor WAYLAND_DISPLAY is set, and BROWSER is not set)".to_string());
+        return Err(
+            "no graphical display (neither DISPLAY nor WAYLAND_DISPLAY is set, and BROWSER is not set)".to_string(),
+        );
     }
     Ok(vec![vec!["xdg-open".to_string(), url.to_string()]])
 }
@@ -120,7 +128,10 @@ mod tests {
     #[test]
     fn the_url_replaces_percent_s_or_goes_last() {
         let url = "https://device.example/?user_code=ABCD-EFGH";
-        assert_eq!(with_url(vec!["firefox".into()], url), vec!["firefox".to_string(), url.to_string()]);
+        assert_eq!(
+            with_url(vec!["firefox".into()], url),
+            vec!["firefox".to_string(), url.to_string()]
+        );
         assert_eq!(
             with_url(vec!["sh".into(), "-c".into(), "echo %s".into()], url),
             vec!["sh".to_string(), "-c".to_string(), format!("echo {url}")]

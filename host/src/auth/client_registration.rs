@@ -16,7 +16,7 @@ use serde_json::{Map, Value};
 
 use super::AuthError;
 use super::cache_time::{self, now_unix};
-use super::private_file::{self, FileError};
+use super::private_file;
 use super::python_json::python_json_string;
 use super::service_errors::classify;
 use super::sso_session::{SsoSession, sha1_hex};
@@ -76,10 +76,6 @@ impl Registrations {
         }
     }
 
-    pub fn path(&self) -> &Path {
-        &self.path
-    }
-
     /// The cached registration, unless it is missing, unreadable or about to expire.
     pub fn cached(&self) -> Option<Registration> {
         private_file::read_json::<Registration>(&self.path).filter(Registration::is_usable)
@@ -102,7 +98,10 @@ impl Registrations {
         for scope in SCOPES {
             request = request.scopes(*scope);
         }
-        let answer = request.send().await.map_err(|e| AuthError::service("RegisterClient", classify(&e)))?;
+        let answer = request
+            .send()
+            .await
+            .map_err(|e| AuthError::service("RegisterClient", classify(&e)))?;
         let (Some(client_id), Some(client_secret)) = (answer.client_id(), answer.client_secret()) else {
             return Err(AuthError::Service {
                 operation: "RegisterClient",
@@ -130,10 +129,6 @@ impl Registrations {
             tracing::warn!("{error}");
         }
         Ok(registration)
-    }
-
-    pub fn forget(&self) -> Result<bool, FileError> {
-        private_file::remove(&self.path)
     }
 }
 

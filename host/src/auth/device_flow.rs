@@ -101,7 +101,11 @@ pub async fn start(
         .verification_uri_complete()
         .map(str::to_string)
         .unwrap_or_else(|| verification_uri.clone());
-    let expires_in = if answer.expires_in() > 0 { answer.expires_in() } else { 600 };
+    let expires_in = if answer.expires_in() > 0 {
+        answer.expires_in()
+    } else {
+        600
+    };
     let interval = Duration::from_secs(answer.interval().clamp(1, 60) as u64);
     Ok(DeviceAuthorization {
         user_code,
@@ -139,10 +143,13 @@ pub async fn poll_once(oidc: &aws_sdk_ssooidc::Client, auth: &DeviceAuthorizatio
         .await;
     match result {
         Ok(answer) => {
-            let access_token = answer.access_token().map(str::to_string).ok_or_else(|| AuthError::Service {
-                operation: "CreateToken",
-                detail: "the answer has no access token".to_string(),
-            })?;
+            let access_token = answer
+                .access_token()
+                .map(str::to_string)
+                .ok_or_else(|| AuthError::Service {
+                    operation: "CreateToken",
+                    detail: "the answer has no access token".to_string(),
+                })?;
             Ok(PollOutcome::Approved(TokenGrant {
                 access_token,
                 expires_in: i64::from(answer.expires_in()),
@@ -198,4 +205,3 @@ pub async fn wait_for_approval(
         }
     }
 }
-

@@ -12,7 +12,7 @@ const LOGIN_HINT: &str = "Run the `aws_sso_login` tool (or `mcp-aws-sso login`) 
 #[derive(Debug, thiserror::Error)]
 pub enum AuthError {
     /// No start URL or SSO region: `help` says which key to set and where.
-    #[error("{help}")]
+    #[error("{}\n\nThen run the `aws_sso_login` tool (or `mcp-aws-sso login`) to sign in.", help.trim_end())]
     NotConfigured { help: String },
 
     #[error("You are not logged in to AWS SSO. {LOGIN_HINT}")]
@@ -26,7 +26,9 @@ pub enum AuthError {
     )]
     SessionRejected,
 
-    #[error("The AWS SSO login with code {user_code} was denied. Run `aws_sso_login` again and approve the request in the browser.")]
+    #[error(
+        "The AWS SSO login with code {user_code} was denied. Run `aws_sso_login` again and approve the request in the browser."
+    )]
     LoginDenied { user_code: String },
 
     #[error(
@@ -86,7 +88,9 @@ impl AuthError {
     pub fn kind(&self) -> ErrorKind {
         match self {
             AuthError::NotConfigured { .. } => ErrorKind::Failed,
-            AuthError::NotLoggedIn | AuthError::SessionExpired { .. } | AuthError::SessionRejected => ErrorKind::NotLoggedIn,
+            AuthError::NotLoggedIn | AuthError::SessionExpired { .. } | AuthError::SessionRejected => {
+                ErrorKind::NotLoggedIn
+            }
             AuthError::LoginDenied { .. } | AuthError::NoAccess { .. } => ErrorKind::PermissionDenied,
             AuthError::LoginExpired { .. } => ErrorKind::Timeout,
             AuthError::Cancelled => ErrorKind::Cancelled,

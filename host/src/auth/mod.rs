@@ -2,52 +2,276 @@
 //! cache, refresh) and what it unlocks (role credentials, accounts and roles).
 //!
 //! Everything that needs the SSO access token lives behind [`Auth`]; tools and plugins only ever
-//! receive role credentials.
+//! receive role credentials. Data flow:
+//!
+//! ```text
+//! Config ─▶ SsoSession (start URL, SSO region, session name)
+//! login:   Registrations (RegisterClient, cached) ─▶ device_flow (StartDeviceAuthorization,
+//!          CreateToken polling) ─▶ TokenCache (~/.aws/sso/cache/<sha1>.json)
+//! use:     TokenKeeper (read cache, refresh in the window, single flight) ─▶ access token ─▶
+//!          role_credentials (GetRoleCredentials, ~/.aws/cli/cache) | accounts (ListAccounts +
+//!          ListAccountRoles under the AdaptiveRateLimiter, AccountsCache with a TTL)
+//! ```
+//!
+//! A call the portal answers with 401 gets one retry with a refreshed token; the SDK clients
+//! ([`sdk_clients`]) are unsigned and honour the standard endpoint overrides.
+
+mod accounts;
+mod accounts_cache;
+mod browser;
+mod cache_time;
+mod client_registration;
+mod device_flow;
+mod error;
+mod login;
+mod logout;
+mod pending_login;
+mod private_file;
+mod python_json;
+mod rate_limiter;
+mod role_credentials;
+mod sdk_clients;
+mod service_errors;
+mod sso_session;
+mod token_cache;
+mod token_refresh;
 
 use std::sync::Arc;
 
 use mcp_aws_sso_config::Config;
-use mcp_aws_sso_plugin_api::{Credentials, ErrorKind, ToolError};
+use mcp_aws_sso_plugin_api::Credentials;
+use tokio::sync::OnceCell;
 
-/// Why an authenticated operation failed.
-#[derive(Debug, thiserror::Error)]
-pub enum AuthError {
-    #[error("You are not logged in to AWS SSO. Run the `aws_sso_login` tool (or `mcp-aws-sso login`) first.")]
-    NotLoggedIn,
-}
+pub use accounts::{AccountDirectory, AccountEntry, ListingProgress, ProgressFn};
+pub use cache_time::{format_unix, human_unix, now_unix};
+pub use error::AuthError;
+pub use login::{LoginOptions, LoginOutcome, PendingCheck};
+pub use logout::PortalLogout;
+pub use pending_login::{BrowserOutcome, PendingLogin};
+pub use sso_session::SsoSession;
+pub use token_cache::CachedToken;
 
-impl From<AuthError> for ToolError {
-    fn from(error: AuthError) -> Self {
-        let kind = match error {
-            AuthError::NotLoggedIn => ErrorKind::NotLoggedIn,
-        };
-        ToolError::new(kind, error.to_string())
-    }
+use accounts_cache::AccountsCache;
+use client_registration::Registrations;
+use pending_login::Logins;
+use rate_limiter::AdaptiveRateLimiter;
+use role_credentials::RoleCredentialCache;
+use sdk_clients::SdkClients;
+use service_errors::Failure;
+use token_cache::TokenCache;
+use token_refresh::TokenKeeper;
+
+/// Everything that exists once the SSO session is configured.
+struct Parts {
+    session: SsoSession,
+    tokens: TokenKeeper,
+    registrations: Registrations,
+    role_credentials: RoleCredentialCache,
+    accounts: AccountsCache,
+    limiter: AdaptiveRateLimiter,
+    logins: Logins,
 }
 
 /// The host's authentication service, shared by built-in tools and plugin calls.
 pub struct Auth {
-    #[allow(dead_code)]
     config: Arc<Config>,
+    /// `None` when no start URL or region is configured; every operation then explains how to
+    /// configure one.
+    parts: Option<Parts>,
+    clients: OnceCell<SdkClients>,
+}
+
+/// Why an operation that needed the access token failed.
+enum TokenOpError {
+    Auth(AuthError),
+    Failed(Failure),
+}
+
+impl From<AuthError> for TokenOpError {
+    fn from(error: AuthError) -> Self {
+        TokenOpError::Auth(error)
+    }
 }
 
 impl Auth {
     pub fn new(config: Arc<Config>) -> Arc<Self> {
-        Arc::new(Self { config })
+        let parts = SsoSession::from_config(&config).ok().map(|session| {
+            let home = &config.home;
+            Parts {
+                tokens: TokenKeeper::new(session.clone(), TokenCache::new(home, &session)),
+                registrations: Registrations::new(home, &session),
+                role_credentials: RoleCredentialCache::new(home),
+                accounts: AccountsCache::new(home, &session, config.accounts_cache_ttl),
+                limiter: AdaptiveRateLimiter::default(),
+                logins: Logins::default(),
+                session,
+            }
+        });
+        Arc::new(Self {
+            config,
+            parts,
+            clients: OnceCell::new(),
+        })
+    }
+
+    /// The configured SSO session, or the error that says how to configure one.
+    pub fn session(&self) -> Result<&SsoSession, AuthError> {
+        Ok(&self.parts()?.session)
+    }
+
+    fn parts(&self) -> Result<&Parts, AuthError> {
+        match &self.parts {
+            Some(parts) => Ok(parts),
+            None => Err(SsoSession::from_config(&self.config)
+                .err()
+                .unwrap_or(AuthError::NotLoggedIn)),
+        }
+    }
+
+    async fn clients(&self) -> Result<&SdkClients, AuthError> {
+        let region = self.parts()?.session.region.clone();
+        Ok(self.clients.get_or_init(|| SdkClients::new(&region)).await)
+    }
+
+    /// The cached token as it is on disk (no refresh, no network).
+    pub fn cached_token(&self) -> Result<Option<CachedToken>, AuthError> {
+        Ok(self.parts()?.tokens.peek())
+    }
+
+    /// A usable token, refreshed first when it is inside the refresh window.
+    pub async fn valid_token(&self) -> Result<CachedToken, AuthError> {
+        let clients = self.clients().await?;
+        self.parts()?.tokens.current(&clients.oidc).await
+    }
+
+    /// Runs `op` with the access token; on a 401, once more with a refreshed one.
+    async fn with_token<T, F, Fut>(&self, mut op: F) -> Result<T, TokenOpError>
+    where
+        F: FnMut(String) -> Fut,
+        Fut: Future<Output = Result<T, Failure>>,
+    {
+        let parts = self.parts()?;
+        let clients = self.clients().await?;
+        let token = parts.tokens.current(&clients.oidc).await?;
+        match op(token.access_token.clone()).await {
+            Err(Failure::Unauthorized) => {
+                tracing::debug!("the SSO portal rejected the access token; refreshing it");
+                let fresh = parts
+                    .tokens
+                    .replace_rejected(&clients.oidc, &token.access_token)
+                    .await?;
+                match op(fresh.access_token.clone()).await {
+                    Err(Failure::Unauthorized) => Err(TokenOpError::Auth(AuthError::SessionRejected)),
+                    other => other.map_err(TokenOpError::Failed),
+                }
+            }
+            other => other.map_err(TokenOpError::Failed),
+        }
     }
 
     /// Short-lived credentials for a role; `force_refresh` bypasses the caches.
     pub async fn role_credentials(
         &self,
-        _account_id: &str,
-        _role_name: &str,
-        _force_refresh: bool,
+        account_id: &str,
+        role_name: &str,
+        force_refresh: bool,
     ) -> Result<Credentials, AuthError> {
-        Err(AuthError::NotLoggedIn)
+        let parts = self.parts()?;
+        let clients = self.clients().await?;
+        let fetch = || async {
+            self.with_token(|token| async move {
+                role_credentials::fetch(&clients.portal, &token, account_id, role_name).await
+            })
+            .await
+            .map_err(|error| match error {
+                TokenOpError::Auth(error) => error,
+                TokenOpError::Failed(Failure::Forbidden(detail) | Failure::NotFound(detail)) => AuthError::NoAccess {
+                    account_id: account_id.to_string(),
+                    role: role_name.to_string(),
+                    detail,
+                },
+                TokenOpError::Failed(failure) => AuthError::service("GetRoleCredentials", failure),
+            })
+        };
+        parts
+            .role_credentials
+            .get(&parts.session, account_id, role_name, force_refresh, fetch)
+            .await
     }
 
-    /// The roles the user has in an account.
-    pub async fn account_roles(&self, _account_id: &str) -> Result<Vec<String>, AuthError> {
-        Err(AuthError::NotLoggedIn)
+    /// The roles the user has in an account: from the accounts listing when it is fresh, else
+    /// one ListAccountRoles call.
+    pub async fn account_roles(&self, account_id: &str) -> Result<Vec<String>, AuthError> {
+        let parts = self.parts()?;
+        if let Some(entry) = parts
+            .accounts
+            .fresh()
+            .and_then(|d| d.accounts.iter().find(|a| a.account_id == account_id).cloned())
+            .filter(|a| a.roles_error.is_none())
+        {
+            return Ok(entry.roles);
+        }
+        let clients = self.clients().await?;
+        self.with_token(|token| async move {
+            accounts::account_roles(&clients.portal_bulk, &parts.limiter, &token, account_id).await
+        })
+        .await
+        .map_err(|error| match error {
+            TokenOpError::Auth(error) => error,
+            TokenOpError::Failed(Failure::NotFound(detail) | Failure::Forbidden(detail)) => AuthError::NotFound {
+                what: format!("Account {account_id}"),
+                detail,
+            },
+            TokenOpError::Failed(failure) => AuthError::service("ListAccountRoles", failure),
+        })
+    }
+
+    /// Every account with its roles; from the cache unless `refresh` or the cache is older than
+    /// the TTL. Returns the listing and whether it came from the cache. Concurrent callers share
+    /// one listing.
+    pub async fn accounts(
+        &self,
+        refresh: bool,
+        progress: &ProgressFn<'_>,
+    ) -> Result<(Arc<AccountDirectory>, bool), AuthError> {
+        let parts = self.parts()?;
+        let asked_at = accounts::unix_millis();
+        if !refresh && let Some(directory) = parts.accounts.fresh() {
+            return Ok((directory, true));
+        }
+        let _listing = parts.accounts.fetch_gate.lock().await;
+        // A listing that finished while we waited answers this call too.
+        if let Some(directory) = parts.accounts.fresh()
+            && (!refresh || directory.fetched_at_ms >= asked_at)
+        {
+            return Ok((directory, true));
+        }
+        let clients = self.clients().await?;
+        let directory = self
+            .with_token(|token| async move {
+                accounts::fetch_directory(&clients.portal_bulk, &parts.limiter, &token, progress).await
+            })
+            .await
+            .map_err(|error| match error {
+                TokenOpError::Auth(error) => error,
+                TokenOpError::Failed(failure) => AuthError::service("ListAccounts", failure),
+            })?;
+        let directory = Arc::new(directory);
+        tracing::debug!(
+            "listed {} accounts in {} ms ({} portal calls, {} throttled and retried)",
+            directory.accounts.len(),
+            directory.took_ms,
+            directory.calls,
+            directory.throttled
+        );
+        if directory.accounts.iter().all(|a| a.roles_error.is_none()) {
+            parts.accounts.store(directory.clone());
+        }
+        Ok((directory, false))
+    }
+
+    /// How long a listing is cached.
+    pub fn accounts_cache_ttl(&self) -> std::time::Duration {
+        self.config.accounts_cache_ttl
     }
 }

@@ -35,7 +35,10 @@ mod tests {
     #[test]
     fn escapes_like_python() {
         // python3 -c 'import json; print(json.dumps("é\U0001F600\x7f\"\\\n"))'
-        assert_eq!(python_json_string("é\u{1F600}\x7f\"\\\n"), r#""\u00e9\ud83d\ude00\u007f\"\\\n""#);
+        assert_eq!(
+            python_json_string("é\u{1F600}\x7f\"\\\n"),
+            r#""\u00e9\ud83d\ude00\u007f\"\\\n""#
+        );
         assert_eq!(python_json_string("https://x/start#/"), r#""https://x/start#/""#);
     }
 }

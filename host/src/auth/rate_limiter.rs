@@ -27,7 +27,6 @@ struct State {
     rate: f64,
     slow_start: bool,
     last_decrease: Option<Instant>,
-    throttled: u64,
 }
 
 pub struct AdaptiveRateLimiter {
@@ -51,7 +50,6 @@ impl AdaptiveRateLimiter {
                 rate: initial_rate.clamp(MIN_RATE, MAX_RATE),
                 slow_start: true,
                 last_decrease: None,
-                throttled: 0,
             }),
         }
     }
@@ -79,10 +77,12 @@ impl AdaptiveRateLimiter {
     /// A call was throttled (429).
     pub fn on_throttled(&self) {
         let mut state = self.lock();
-        state.throttled += 1;
         state.slow_start = false;
         let now = Instant::now();
-        if state.last_decrease.is_some_and(|at| now.duration_since(at) < DECREASE_COOLDOWN) {
+        if state
+            .last_decrease
+            .is_some_and(|at| now.duration_since(at) < DECREASE_COOLDOWN)
+        {
             return;
         }
         state.rate = (state.rate / 2.0).max(MIN_RATE);
@@ -92,11 +92,6 @@ impl AdaptiveRateLimiter {
 
     pub fn rate(&self) -> f64 {
         self.lock().rate
-    }
-
-    /// How many 429s this limiter has seen.
-    pub fn throttled(&self) -> u64 {
-        self.lock().throttled
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, State> {
@@ -147,9 +142,11 @@ mod tests {
         limiter.on_throttled();
         limiter.on_throttled();
         assert_eq!(limiter.rate(), 10.25, "one decrease for one burst");
-        assert_eq!(limiter.throttled(), 3);
         limiter.on_success();
-        assert!((limiter.rate() - (10.25 + 1.0 / 10.25)).abs() < 1e-9, "additive increase");
+        assert!(
+            (limiter.rate() - (10.25 + 1.0 / 10.25)).abs() < 1e-9,
+            "additive increase"
+        );
     }
 
     #[test]
@@ -157,7 +154,10 @@ mod tests {
         for attempt in 1..20 {
             let wait = backoff(attempt);
             let full = (200u64 << (attempt - 1).min(10)).min(5_000);
-            assert!(wait >= Duration::from_millis(full / 2) && wait <= Duration::from_millis(full), "{attempt}: {wait:?}");
+            assert!(
+                wait >= Duration::from_millis(full / 2) && wait <= Duration::from_millis(full),
+                "{attempt}: {wait:?}"
+            );
         }
     }
 }

@@ -47,7 +47,14 @@ impl RoleCredentialCache {
 
     /// Cached credentials for the role, else the result of `fetch` (then cached). `force`
     /// skips both caches (the caller saw the cached credentials rejected).
-    pub async fn get<F, Fut, E>(&self, session: &SsoSession, account_id: &str, role: &str, force: bool, fetch: F) -> Result<Credentials, E>
+    pub async fn get<F, Fut, E>(
+        &self,
+        session: &SsoSession,
+        account_id: &str,
+        role: &str,
+        force: bool,
+        fetch: F,
+    ) -> Result<Credentials, E>
     where
         F: FnOnce() -> Fut,
         Fut: Future<Output = Result<Credentials, E>>,
@@ -65,6 +72,10 @@ impl RoleCredentialCache {
             }
         }
         let fresh = fetch().await?;
+        tracing::debug!(
+            "fetched role credentials for {role} in {account_id}, valid until {}",
+            cache_time::format_unix(fresh.expiration)
+        );
         if let Err(error) = private_file::write_json(&path, &CliCacheEntry::new(&fresh, account_id)) {
             // The memory cache still works; only other processes miss out.
             tracing::warn!("{error}");
@@ -77,7 +88,9 @@ impl RoleCredentialCache {
     /// CLI cache (`ProviderType: sso`), as `aws sso logout` does. Returns how many files went.
     pub fn clear(&self) -> usize {
         self.slots.lock().unwrap_or_else(|p| p.into_inner()).clear();
-        let Ok(entries) = std::fs::read_dir(&self.dir) else { return 0 };
+        let Ok(entries) = std::fs::read_dir(&self.dir) else {
+            return 0;
+        };
         let mut removed = 0;
         for entry in entries.flatten() {
             let path = entry.path();
@@ -111,7 +124,12 @@ impl RoleCredentialCache {
 }
 
 /// GetRoleCredentials with `access_token`.
-pub async fn fetch(portal: &aws_sdk_sso::Client, access_token: &str, account_id: &str, role: &str) -> Result<Credentials, Failure> {
+pub async fn fetch(
+    portal: &aws_sdk_sso::Client,
+    access_token: &str,
+    account_id: &str,
+    role: &str,
+) -> Result<Credentials, Failure> {
     let answer = portal
         .get_role_credentials()
         .access_token(access_token)
@@ -216,8 +234,14 @@ mod tests {
             session_name: Some("my-sso".into()),
         };
         // sha1(json.dumps({...}, sort_keys=True, separators=(",", ":"))), computed with Python.
-        assert_eq!(cache_key(&session, "111111111111", "ReadOnly"), "7656329665c70f26bb8dc6f65f498aa9de8da4e0");
+        assert_eq!(
+            cache_key(&session, "111111111111", "ReadOnly"),
+            "7656329665c70f26bb8dc6f65f498aa9de8da4e0"
+        );
         session.session_name = None;
-        assert_eq!(cache_key(&session, "111111111111", "ReadOnly"), "9f94025375aaa37e3fb1d43cd1f5155d812c39b0");
+        assert_eq!(
+            cache_key(&session, "111111111111", "ReadOnly"),
+            "9f94025375aaa37e3fb1d43cd1f5155d812c39b0"
+        );
     }
 }

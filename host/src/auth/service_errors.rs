@@ -27,7 +27,10 @@ impl Failure {
             Failure::Unauthorized => "the SSO access token was rejected".to_string(),
             Failure::Throttled => "AWS SSO throttled the request (TooManyRequestsException)".to_string(),
             Failure::Forbidden(message) | Failure::NotFound(message) | Failure::Transient(message) => message.clone(),
-            Failure::Other { code: Some(code), message } => format!("{code}: {message}"),
+            Failure::Other {
+                code: Some(code),
+                message,
+            } => format!("{code}: {message}"),
             Failure::Other { code: None, message } => message.clone(),
         }
     }

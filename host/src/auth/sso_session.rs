@@ -75,7 +75,13 @@ mod tests {
     #[test]
     fn cache_keys_match_botocore() {
         // Values from Python: hashlib.sha1(b"my-sso").hexdigest(), and of the start URL.
-        assert_eq!(session(Some("my-sso")).token_cache_key(), "0ad374308c5a4e22f723adf10145eafad7c4031c");
-        assert_eq!(session(None).token_cache_key(), "acff06c7037450e5a3fddcacb0a34e921da42d68");
+        assert_eq!(
+            session(Some("my-sso")).token_cache_key(),
+            "0ad374308c5a4e22f723adf10145eafad7c4031c"
+        );
+        assert_eq!(
+            session(None).token_cache_key(),
+            "acff06c7037450e5a3fddcacb0a34e921da42d68"
+        );
     }
 }

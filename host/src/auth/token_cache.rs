@@ -38,11 +38,7 @@ pub struct CachedToken {
     pub client_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_secret: Option<String>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "cache_time::optional"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "cache_time::optional")]
     pub registration_expires_at: Option<i64>,
     /// Whatever else another tool wrote, kept verbatim.
     #[serde(flatten)]

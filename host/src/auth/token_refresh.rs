@@ -69,7 +69,11 @@ impl TokenKeeper {
     }
 
     /// A replacement for `rejected`, an access token AWS answered 401 to.
-    pub async fn replace_rejected(&self, oidc: &aws_sdk_ssooidc::Client, rejected: &str) -> Result<CachedToken, AuthError> {
+    pub async fn replace_rejected(
+        &self,
+        oidc: &aws_sdk_ssooidc::Client,
+        rejected: &str,
+    ) -> Result<CachedToken, AuthError> {
         self.refresh(oidc, Need::Rejected(rejected)).await
     }
 
@@ -115,11 +119,14 @@ impl TokenKeeper {
             }
             Err(error) => {
                 *last_failure = Some(Instant::now());
-                if usable_meanwhile {
-                    tracing::warn!("could not refresh the AWS SSO token, using it until it expires: {error}");
-                    Ok(token)
-                } else {
-                    Err(error)
+                match (need, error) {
+                    (_, error) if usable_meanwhile => {
+                        tracing::warn!("could not refresh the AWS SSO token, using it until it expires: {error}");
+                        Ok(token)
+                    }
+                    // The token was revoked before its time, and so was the refresh token.
+                    (Need::Rejected(_), AuthError::SessionExpired { .. }) => Err(AuthError::SessionRejected),
+                    (_, error) => Err(error),
                 }
             }
         }
@@ -128,7 +135,8 @@ impl TokenKeeper {
 
 /// CreateToken with the refresh_token grant; the result keeps the registration of `token`.
 async fn refresh_grant(oidc: &aws_sdk_ssooidc::Client, token: &CachedToken) -> Result<CachedToken, AuthError> {
-    let (Some(refresh_token), Some(client_id), Some(client_secret)) = (&token.refresh_token, &token.client_id, &token.client_secret)
+    let (Some(refresh_token), Some(client_id), Some(client_secret)) =
+        (&token.refresh_token, &token.client_id, &token.client_secret)
     else {
         return Err(AuthError::SessionRejected);
     };

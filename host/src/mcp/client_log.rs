@@ -2,8 +2,11 @@
 //! `logging/setLevel`, go to that client as `notifications/message`.
 //!
 //! A `tracing` layer sees every event of this crate (plugin log lines included, since the host
-//! logs them on the plugin's behalf) and hands it to each subscribed session. Events of other
-//! crates are never forwarded: rmcp logs about sending notifications, which would loop.
+//! logs them on the plugin's behalf). An event about one call carries a `session` field and goes
+//! to that session only: over HTTP several clients share the host, and one must not read what
+//! another one's calls log. Events without it (host-wide news) go to every subscribed session.
+//! Events of other crates are never forwarded: rmcp logs about sending notifications, which would
+//! loop.
 #![allow(deprecated)] // MCP logging is deprecated from protocol 2026-07-28; older clients use it.
 
 use std::fmt::Write as _;
@@ -18,6 +21,7 @@ use tracing_subscriber::layer::{Context, Layer};
 /// One session's subscription, owned by that session's server handler; the hub only keeps a
 /// weak reference, so a closed session drops out by itself.
 pub struct SessionLog {
+    id: u64,
     peer: Peer<RoleServer>,
     level: Mutex<LoggingLevel>,
 }
@@ -37,8 +41,9 @@ pub struct ClientLogHub {
 static HUB: OnceLock<ClientLogHub> = OnceLock::new();
 
 /// Registers a session that sent `logging/setLevel`.
-pub fn subscribe(peer: Peer<RoleServer>, level: LoggingLevel) -> Arc<SessionLog> {
+pub fn subscribe(id: u64, peer: Peer<RoleServer>, level: LoggingLevel) -> Arc<SessionLog> {
     let session = Arc::new(SessionLog {
+        id,
         peer,
         level: Mutex::new(level),
     });
@@ -50,7 +55,7 @@ pub fn subscribe(peer: Peer<RoleServer>, level: LoggingLevel) -> Arc<SessionLog>
 }
 
 impl ClientLogHub {
-    fn publish(&self, level: LoggingLevel, logger: &str, message: &str) {
+    fn publish(&self, level: LoggingLevel, logger: &str, message: &str, only_session: Option<u64>) {
         let Ok(runtime) = tokio::runtime::Handle::try_current() else {
             return;
         };
@@ -61,7 +66,8 @@ impl ClientLogHub {
         };
         for session in sessions {
             let wanted = *session.level.lock().unwrap_or_else(|p| p.into_inner());
-            if rank(level) < rank(wanted) || session.peer.is_transport_closed() {
+            let addressed = only_session.is_none_or(|id| id == session.id);
+            if !addressed || rank(level) < rank(wanted) || session.peer.is_transport_closed() {
                 continue;
             }
             let param = LoggingMessageNotificationParam::new(level, serde_json::Value::String(message.to_string()))
@@ -106,7 +112,7 @@ impl<S: Subscriber> Layer<S> for ClientLogLayer {
         let mut text = MessageText::default();
         event.record(&mut text);
         let logger = text.plugin.unwrap_or_else(|| "mcp-aws-sso".to_string());
-        hub.publish(level, &logger, &text.message);
+        hub.publish(level, &logger, &text.message, text.session);
     }
 }
 
@@ -114,9 +120,18 @@ impl<S: Subscriber> Layer<S> for ClientLogLayer {
 struct MessageText {
     message: String,
     plugin: Option<String>,
+    session: Option<u64>,
 }
 
 impl Visit for MessageText {
+    fn record_u64(&mut self, field: &Field, value: u64) {
+        if field.name() == "session" {
+            self.session = Some(value);
+        } else {
+            let _ = write!(self.message, " {}={value}", field.name());
+        }
+    }
+
     fn record_str(&mut self, field: &Field, value: &str) {
         match field.name() {
             "plugin" => self.plugin = Some(format!("plugin:{value}")),

@@ -12,6 +12,7 @@ use axum::extract::{Request, State};
 use axum::http::{StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
+use axum::serve::ListenerExt;
 use rmcp::transport::streamable_http_server::session::local::LocalSessionManager;
 use rmcp::transport::streamable_http_server::{StreamableHttpServerConfig, StreamableHttpService};
 use tokio_util::sync::CancellationToken;
@@ -53,20 +54,6 @@ pub async fn serve(app: Arc<App>, options: HttpOptions) -> ExitCode {
         );
     }
 
-    let shutdown = CancellationToken::new();
-    let mcp = StreamableHttpService::new(
-        {
-            let app = app.clone();
-            move || Ok(McpServer::new(app.clone()))
-        },
-        Arc::new(LocalSessionManager::default()),
-        rmcp_config(ip, options.port, shutdown.clone()),
-    );
-    let token = options.token.map(Arc::new);
-    let router = Router::new()
-        .nest_service("/mcp", mcp)
-        .layer(middleware::from_fn_with_state(token, require_bearer_token));
-
     let listener = match tokio::net::TcpListener::bind(address).await {
         Ok(listener) => listener,
         Err(e) => {
@@ -75,6 +62,30 @@ pub async fn serve(app: Arc<App>, options: HttpOptions) -> ExitCode {
         }
     };
     let bound = listener.local_addr().unwrap_or(address);
+    // An answer goes out as several small SSE writes (priming event, then the message); with
+    // Nagle's algorithm on, the second waits for the client's delayed ACK, ~40 ms a request.
+    let listener = listener.tap_io(|stream| {
+        if let Err(e) = stream.set_nodelay(true) {
+            tracing::debug!("cannot set TCP_NODELAY on an HTTP connection: {e}");
+        }
+    });
+
+    let shutdown = CancellationToken::new();
+    let mcp = StreamableHttpService::new(
+        {
+            let app = app.clone();
+            move || Ok(McpServer::new(app.clone()))
+        },
+        Arc::new(LocalSessionManager::default()),
+        // The bound port, not the requested one: with `--port 0` the OS picks it, and the
+        // server's own origin (`http://127.0.0.1:<port>`) must still be accepted.
+        rmcp_config(ip, bound.port(), shutdown.clone()),
+    );
+    let token = options.token.map(Arc::new);
+    let router = Router::new()
+        .nest_service("/mcp", mcp)
+        .layer(middleware::from_fn_with_state(token, require_bearer_token));
+
     // Tests and scripts read this line to find the port when they ask for port 0.
     eprintln!("mcp-aws-sso: serving MCP (streamable HTTP) at http://{bound}/mcp");
     tracing::info!("serving MCP over HTTP at http://{bound}/mcp");

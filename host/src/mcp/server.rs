@@ -1,6 +1,7 @@
 //! The rmcp `ServerHandler`: lists the registry's tools and runs calls with progress and
 //! cancellation wired to the client.
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 #[allow(deprecated)]
@@ -27,14 +28,18 @@ AWS CLI commands or aws_sso_ec2_exec_command to run shell commands on EC2 instan
 #[derive(Clone)]
 pub struct McpServer {
     app: Arc<App>,
+    /// Tells this session's log lines apart from other sessions' (see `client_log`).
+    session: u64,
     /// Set once the client sends `logging/setLevel`.
     log: Arc<Mutex<Option<Arc<SessionLog>>>>,
 }
 
 impl McpServer {
     pub fn new(app: Arc<App>) -> Self {
+        static NEXT_SESSION: AtomicU64 = AtomicU64::new(1);
         Self {
             app,
+            session: NEXT_SESSION.fetch_add(1, Ordering::Relaxed),
             log: Arc::new(Mutex::new(None)),
         }
     }
@@ -98,7 +103,7 @@ impl ServerHandler for McpServer {
             }
             None => (None, None),
         };
-        let ctx = CallContext::new(FrontEnd::Mcp, context.ct.clone(), progress);
+        let ctx = CallContext::new(FrontEnd::Mcp, context.ct.clone(), progress).for_session(self.session);
         let outcome = self.app.registry.call(&request.name, args, ctx).await;
         // Flush progress before the result, so no notification arrives for a finished request.
         // Bounded: a tool that keeps working in the background may still hold the sender.
@@ -116,7 +121,7 @@ impl ServerHandler for McpServer {
         let mut log = self.log.lock().unwrap_or_else(|p| p.into_inner());
         match log.as_ref() {
             Some(session) => session.set_level(request.level),
-            None => *log = Some(client_log::subscribe(context.peer.clone(), request.level)),
+            None => *log = Some(client_log::subscribe(self.session, context.peer.clone(), request.level)),
         }
         Ok(())
     }

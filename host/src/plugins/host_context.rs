@@ -74,11 +74,13 @@ impl HostContext for PluginHostContext {
     fn log(&self, level: u8, message: RStr<'_>) {
         let plugin = self.plugin.as_str();
         let message = message.as_str();
+        // `session` routes the line to the client that made this call (see mcp::client_log).
+        let session = self.ctx.session;
         match LogLevel::from_u8(level) {
-            LogLevel::Error => tracing::error!(plugin, "{message}"),
-            LogLevel::Warn => tracing::warn!(plugin, "{message}"),
-            LogLevel::Info => tracing::info!(plugin, "{message}"),
-            LogLevel::Debug => tracing::debug!(plugin, "{message}"),
+            LogLevel::Error => tracing::error!(plugin, session, "{message}"),
+            LogLevel::Warn => tracing::warn!(plugin, session, "{message}"),
+            LogLevel::Info => tracing::info!(plugin, session, "{message}"),
+            LogLevel::Debug => tracing::debug!(plugin, session, "{message}"),
         }
     }
 

@@ -91,12 +91,21 @@ where
 pub fn cause_of(code: Option<&str>, status: Option<u16>) -> Cause {
     match code {
         Some(
-            "ThrottlingException" | "Throttling" | "RequestLimitExceeded" | "TooManyRequestsException"
-            | "RequestThrottled" | "RequestThrottledException" | "SlowDown",
+            "ThrottlingException"
+            | "Throttling"
+            | "RequestLimitExceeded"
+            | "TooManyRequestsException"
+            | "RequestThrottled"
+            | "RequestThrottledException"
+            | "SlowDown",
         ) => Cause::Throttled,
         Some(
-            "ExpiredToken" | "ExpiredTokenException" | "InvalidClientTokenId" | "UnrecognizedClientException"
-            | "AuthFailure" | "InvalidToken",
+            "ExpiredToken"
+            | "ExpiredTokenException"
+            | "InvalidClientTokenId"
+            | "UnrecognizedClientException"
+            | "AuthFailure"
+            | "InvalidToken",
         ) => Cause::RejectedCredentials,
         Some("AccessDeniedException" | "AccessDenied" | "UnauthorizedOperation") => Cause::AccessDenied,
         Some("InvalidInstanceID.NotFound" | "InvalidInstanceID.Malformed" | "InvalidInstanceID") => {
@@ -105,7 +114,10 @@ pub fn cause_of(code: Option<&str>, status: Option<u16>) -> Cause {
         Some("InvalidInstanceId") => Cause::InvalidInstance,
         Some("InvocationDoesNotExist") => Cause::InvocationDoesNotExist,
         Some(
-            "UnknownOperationException" | "InvalidAction" | "NotImplemented" | "UnsupportedOperation"
+            "UnknownOperationException"
+            | "InvalidAction"
+            | "NotImplemented"
+            | "UnsupportedOperation"
             | "UnsupportedOperationException",
         ) => Cause::NotImplemented,
         Some("InternalServerError" | "InternalFailure" | "ServiceUnavailable" | "InternalError" | "Unavailable") => {
@@ -195,14 +207,26 @@ mod tests {
     fn error_codes_map_to_their_real_cause() {
         assert_eq!(cause_of(Some("ThrottlingException"), Some(400)), Cause::Throttled);
         assert_eq!(cause_of(Some("RequestLimitExceeded"), Some(503)), Cause::Throttled);
-        assert_eq!(cause_of(Some("ExpiredTokenException"), Some(400)), Cause::RejectedCredentials);
-        assert_eq!(cause_of(Some("UnrecognizedClientException"), Some(400)), Cause::RejectedCredentials);
+        assert_eq!(
+            cause_of(Some("ExpiredTokenException"), Some(400)),
+            Cause::RejectedCredentials
+        );
+        assert_eq!(
+            cause_of(Some("UnrecognizedClientException"), Some(400)),
+            Cause::RejectedCredentials
+        );
         assert_eq!(cause_of(Some("AuthFailure"), Some(401)), Cause::RejectedCredentials);
         assert_eq!(cause_of(Some("AccessDeniedException"), Some(400)), Cause::AccessDenied);
         assert_eq!(cause_of(Some("UnauthorizedOperation"), Some(403)), Cause::AccessDenied);
-        assert_eq!(cause_of(Some("InvalidInstanceID.NotFound"), Some(400)), Cause::InstanceNotFound);
+        assert_eq!(
+            cause_of(Some("InvalidInstanceID.NotFound"), Some(400)),
+            Cause::InstanceNotFound
+        );
         assert_eq!(cause_of(Some("InvalidInstanceId"), Some(400)), Cause::InvalidInstance);
-        assert_eq!(cause_of(Some("InvocationDoesNotExist"), Some(400)), Cause::InvocationDoesNotExist);
+        assert_eq!(
+            cause_of(Some("InvocationDoesNotExist"), Some(400)),
+            Cause::InvocationDoesNotExist
+        );
         assert_eq!(cause_of(None, Some(501)), Cause::NotImplemented);
         assert_eq!(cause_of(None, Some(500)), Cause::Transient);
         assert_eq!(cause_of(Some("ValidationException"), Some(400)), Cause::Other);
@@ -212,13 +236,47 @@ mod tests {
     fn a_failed_command_is_a_command_failure_not_a_permission_problem() {
         assert_eq!(outcome_of("Failed", Some("Failed"), Some(3)), Outcome::CommandFailed);
         assert_eq!(outcome_of("Success", Some("Success"), Some(0)), Outcome::Success);
-        assert_eq!(outcome_of("TimedOut", Some("DeliveryTimedOut"), Some(-1)), Outcome::DeliveryTimedOut);
-        assert_eq!(outcome_of("TimedOut", Some("ExecutionTimedOut"), Some(137)), Outcome::ExecutionTimedOut);
-        assert_eq!(outcome_of("Failed", Some("InvalidPlatform"), Some(-1)), Outcome::WrongPlatform);
-        assert_eq!(outcome_of("Failed", Some("Undeliverable"), Some(-1)), Outcome::Undeliverable);
+        assert_eq!(
+            outcome_of("TimedOut", Some("DeliveryTimedOut"), Some(-1)),
+            Outcome::DeliveryTimedOut
+        );
+        assert_eq!(
+            outcome_of("TimedOut", Some("ExecutionTimedOut"), Some(137)),
+            Outcome::ExecutionTimedOut
+        );
+        assert_eq!(
+            outcome_of("Failed", Some("InvalidPlatform"), Some(-1)),
+            Outcome::WrongPlatform
+        );
+        assert_eq!(
+            outcome_of("Failed", Some("Undeliverable"), Some(-1)),
+            Outcome::Undeliverable
+        );
         assert_eq!(outcome_of("Cancelled", Some("Cancelled"), Some(-1)), Outcome::Cancelled);
-        assert_eq!(outcome_of("Cancelling", Some("Cancelling"), Some(-1)), Outcome::Cancelled);
+        assert_eq!(
+            outcome_of("Cancelling", Some("Cancelling"), Some(-1)),
+            Outcome::Cancelled
+        );
         assert_eq!(outcome_of("Failed", Some("Failed"), Some(-1)), Outcome::Failed);
+    }
+
+    #[test]
+    fn the_output_schema_lists_every_outcome() {
+        use Outcome::*;
+        let all = [
+            Success,
+            CommandFailed,
+            ExecutionTimedOut,
+            DeliveryTimedOut,
+            Undeliverable,
+            WrongPlatform,
+            TimedOut,
+            CancelledByClient,
+            Cancelled,
+            Failed,
+        ];
+        let names: Vec<&str> = all.iter().map(|o| o.as_str()).collect();
+        assert_eq!(names, crate::tool_spec::OUTCOMES);
     }
 
     #[test]

@@ -1,1 +1,122 @@
-//! placeholder
+//! The `ec2-exec` plugin: `aws_sso_ec2_exec_command` runs a shell command on an EC2 instance
+//! through AWS Systems Manager Run Command, with the role credentials of the signed-in AWS SSO
+//! user. CLI verb: `ec2-exec-command`.
+//!
+//! Data flow of one call (`Plugin::call`, on a blocking thread of the host):
+//!
+//! ```text
+//! args ─validation──▶ Request (region: argument > host default; timeout)
+//!      ─credentials─▶ RoleCredentials (from the host; refreshed once if AWS rejects them)
+//!      ─execute (in the plugin's own tokio runtime)─────────────────────────────────────────┐
+//!        instance: EC2 DescribeInstances + SSM DescribeInstanceInformation ─▶ Target        │
+//!        send:     SendCommand (AWS-RunShellScript | AWS-RunPowerShellScript) ─▶ command id │
+//!        poll:     GetCommandInvocation, adaptive, progress, timeout/cancel ─▶ CancelCommand│
+//!        render:   markdown + structuredContent (+ isError) ◀────────────────────────────────┘
+//! ```
+//!
+//! Files: `tool_spec` (the schema), `validation`, `credentials`, `aws_clients` (SDK config by
+//! hand, one credential refresh), `instance`, `send`, `poll`, `progress`, `classify` (real causes
+//! of failures), `error`, `render`, `execute` (the sequence).
+
+mod aws_clients;
+mod classify;
+mod credentials;
+mod error;
+mod execute;
+mod instance;
+mod poll;
+mod progress;
+mod render;
+mod send;
+mod tool_spec;
+mod validation;
+
+use std::sync::OnceLock;
+
+use mcp_aws_sso_plugin_api::{Host, Manifest, Plugin, ToolError, ToolOutput, export_plugin};
+use serde_json::Value;
+
+use aws_clients::Endpoints;
+use credentials::RoleCredentials;
+use error::Ec2ExecError;
+use validation::HostDefaults;
+
+/// Used when the host does not say (`maxOutputChars`); the host's own default.
+const DEFAULT_MAX_OUTPUT_CHARS: usize = 40_000;
+
+struct Ec2ExecPlugin {
+    /// Created on the first call. Two workers drive the SDK's connections while callers block
+    /// on their own futures; the host may call from several threads at once.
+    runtime: OnceLock<tokio::runtime::Runtime>,
+}
+
+impl Ec2ExecPlugin {
+    fn runtime(&self) -> Result<&tokio::runtime::Runtime, Ec2ExecError> {
+        if let Some(runtime) = self.runtime.get() {
+            return Ok(runtime);
+        }
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .thread_name("ec2-exec")
+            .enable_all()
+            .build()
+            .map_err(|e| Ec2ExecError::Internal(format!("cannot start the plugin's runtime: {e}")))?;
+        // Another thread may have won the race; its runtime is used and this one dropped.
+        Ok(self.runtime.get_or_init(|| runtime))
+    }
+
+    fn ec2_exec_command(&self, args: &Value, host: &Host) -> Result<ToolOutput, Ec2ExecError> {
+        let config = host.config();
+        let defaults = HostDefaults {
+            region: host.default_region(),
+            call_timeout_seconds: config.get("callTimeoutSeconds").and_then(Value::as_u64),
+        };
+        let request = validation::parse(args, &defaults)?;
+        if host.read_only() {
+            return Err(Ec2ExecError::ReadOnly);
+        }
+        let credentials =
+            RoleCredentials::fetch(host, &request.account_id, &request.role_name).map_err(Ec2ExecError::Host)?;
+        let call = execute::Call {
+            host,
+            request: &request,
+            credentials,
+            endpoints: Endpoints {
+                ssm: host.endpoint_url("ssm"),
+                ec2: host.endpoint_url("ec2"),
+            },
+            max_output_chars: config
+                .get("maxOutputChars")
+                .and_then(Value::as_u64)
+                .map_or(DEFAULT_MAX_OUTPUT_CHARS, |n| n as usize),
+        };
+        self.runtime()?.block_on(call.run())
+    }
+}
+
+impl Plugin for Ec2ExecPlugin {
+    fn manifest(&self) -> Manifest {
+        Manifest {
+            name: "ec2-exec".into(),
+            version: env!("CARGO_PKG_VERSION").into(),
+            description: "Runs shell commands on EC2 instances through AWS Systems Manager".into(),
+            tools: vec![tool_spec::ec2_exec_command()],
+        }
+    }
+
+    fn call(&self, tool: &str, args: Value, host: &Host) -> Result<ToolOutput, ToolError> {
+        match tool {
+            tool_spec::EC2_EXEC_COMMAND => self.ec2_exec_command(&args, host).map_err(ToolError::from),
+            other => Err(ToolError::invalid_arguments(format!(
+                "this plugin has no tool `{other}`"
+            ))),
+        }
+    }
+}
+
+export_plugin!(
+    Ec2ExecPlugin,
+    Ec2ExecPlugin {
+        runtime: OnceLock::new()
+    }
+);

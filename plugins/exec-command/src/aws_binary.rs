@@ -36,7 +36,9 @@ pub fn locate(program: &Program, path: Option<&OsStr>) -> Result<PathBuf, AwsBin
             .map(|dir| dir.join("aws"))
             .find(|candidate| is_executable(candidate))
             .ok_or_else(|| AwsBinaryError::NotOnPath {
-                path: path.map(|p| p.to_string_lossy().into_owned()).unwrap_or_else(|| "<unset>".into()),
+                path: path
+                    .map(|p| p.to_string_lossy().into_owned())
+                    .unwrap_or_else(|| "<unset>".into()),
             }),
     }
 }
@@ -83,7 +85,12 @@ mod tests {
         assert!(text.contains("was not found on the PATH"), "{text}");
         assert!(text.contains(INSTALL_GUIDE), "{text}");
         assert!(text.contains(&dir.display().to_string()), "{text}");
-        assert!(locate(&Program::AwsOnPath, None).unwrap_err().to_string().contains("<unset>"));
+        assert!(
+            locate(&Program::AwsOnPath, None)
+                .unwrap_err()
+                .to_string()
+                .contains("<unset>")
+        );
         fs::remove_dir_all(dir).unwrap();
     }
 

@@ -43,24 +43,29 @@ impl StreamReader {
         let shared = Arc::new(Mutex::new(Captured::default()));
         let (tx, done) = mpsc::channel();
         let sink = Arc::clone(&shared);
-        thread::Builder::new().name(format!("exec-command-{name}")).spawn(move || {
-            let mut buffer = [0u8; 16 * 1024];
-            loop {
-                match stream.read(&mut buffer) {
-                    Ok(0) => break,
-                    Ok(n) => sink.lock().unwrap_or_else(|p| p.into_inner()).push(&buffer[..n], limit),
-                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-                    Err(_) => break,
+        thread::Builder::new()
+            .name(format!("exec-command-{name}"))
+            .spawn(move || {
+                let mut buffer = [0u8; 16 * 1024];
+                loop {
+                    match stream.read(&mut buffer) {
+                        Ok(0) => break,
+                        Ok(n) => sink.lock().unwrap_or_else(|p| p.into_inner()).push(&buffer[..n], limit),
+                        Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                        Err(_) => break,
+                    }
                 }
-            }
-            let _ = tx.send(());
-        })?;
+                let _ = tx.send(());
+            })?;
         Ok(Self { shared, done })
     }
 
     /// What the stream produced, waiting for its end until `deadline` at the latest.
     pub fn finish(self, deadline: Instant) -> Captured {
-        let complete = self.done.recv_timeout(deadline.saturating_duration_since(Instant::now())).is_ok();
+        let complete = self
+            .done
+            .recv_timeout(deadline.saturating_duration_since(Instant::now()))
+            .is_ok();
         let mut captured = std::mem::take(&mut *self.shared.lock().unwrap_or_else(|p| p.into_inner()));
         captured.complete = complete;
         captured

@@ -74,7 +74,10 @@ mod tests {
     }
 
     fn env_of(pairs: &[(&str, &str)]) -> Vec<(OsString, OsString)> {
-        pairs.iter().map(|(k, v)| (OsString::from(k), OsString::from(v))).collect()
+        pairs
+            .iter()
+            .map(|(k, v)| (OsString::from(k), OsString::from(v)))
+            .collect()
     }
 
     fn get<'a>(env: &'a [(OsString, OsString)], name: &str) -> Option<&'a str> {

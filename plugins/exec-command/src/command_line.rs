@@ -74,7 +74,9 @@ pub enum CommandLineError {
     ShellSyntax { found: ShellSyntax, place: &'static str },
     #[error("The command has an unmatched quote (`'` or `\"`). Close every quote and try again.")]
     UnmatchedQuote,
-    #[error("The command is empty after removing quotes and comments. Give one AWS CLI command, e.g. `aws sts get-caller-identity`.")]
+    #[error(
+        "The command is empty after removing quotes and comments. Give one AWS CLI command, e.g. `aws sts get-caller-identity`."
+    )]
     Empty,
     #[error(
         "Refused: only AWS CLI commands run here. The command must start with `aws` (or an absolute path to the aws \
@@ -236,7 +238,9 @@ mod tests {
                 "json"
             ]
         );
-        let line = parse(r#"aws logs filter-log-events --filter-pattern "ERROR || WARN" --query "events[].message | [0]""#).unwrap();
+        let line =
+            parse(r#"aws logs filter-log-events --filter-pattern "ERROR || WARN" --query "events[].message | [0]""#)
+                .unwrap();
         assert_eq!(line.args[3], "ERROR || WARN");
         assert_eq!(line.args[5], "events[].message | [0]");
     }
@@ -247,11 +251,11 @@ mod tests {
             r#"aws dynamodb put-item --table-name t --item '{"id": {"S": "a;b"}, "n": {"N": "1"}}' --condition-expression "attribute_not_exists(id)""#,
         )
         .unwrap();
-        assert_eq!(line.args[4], r#"{"id": {"S": "a;b"}, "n": {"N": "1"}}"#);
-        assert_eq!(line.args[6], "attribute_not_exists(id)");
+        assert_eq!(line.args[5], r#"{"id": {"S": "a;b"}, "n": {"N": "1"}}"#);
+        assert_eq!(line.args[7], "attribute_not_exists(id)");
         // Line breaks inside quotes are data (a pretty-printed policy), not a second command.
         let line = parse("aws iam put-role-policy --policy-document '{\n  \"Version\": \"2012-10-17\"\n}'").unwrap();
-        assert!(line.args[2].contains('\n'));
+        assert!(line.args[3].contains('\n'));
     }
 
     #[test]
@@ -265,8 +269,14 @@ mod tests {
         assert_eq!(refused_for("aws s3 ls &"), ShellSyntax::Background);
         assert_eq!(refused_for("aws s3 ls > /tmp/out"), ShellSyntax::Redirection);
         assert_eq!(refused_for("aws s3 ls 2>/dev/null"), ShellSyntax::Redirection);
-        assert_eq!(refused_for("aws s3 cp - s3://b/k < /etc/passwd"), ShellSyntax::Redirection);
-        assert_eq!(refused_for("aws s3 ls $(touch /tmp/x)"), ShellSyntax::CommandSubstitution);
+        assert_eq!(
+            refused_for("aws s3 cp - s3://b/k < /etc/passwd"),
+            ShellSyntax::Redirection
+        );
+        assert_eq!(
+            refused_for("aws s3 ls $(touch /tmp/x)"),
+            ShellSyntax::CommandSubstitution
+        );
         assert_eq!(refused_for("aws s3 ls `touch /tmp/x`"), ShellSyntax::Backticks);
         assert_eq!(refused_for("aws s3 ls\ntouch /tmp/x"), ShellSyntax::LineBreak);
         assert_eq!(refused_for("aws s3 ls\r\ntouch /tmp/x"), ShellSyntax::LineBreak);
@@ -279,8 +289,14 @@ mod tests {
 
     #[test]
     fn substitutions_inside_double_quotes_are_refused() {
-        assert_eq!(refused_for(r#"aws s3 ls "$(touch /tmp/x)""#), ShellSyntax::CommandSubstitution);
-        assert_eq!(refused_for(r#"aws s3 ls "s3://`touch /tmp/x`""#), ShellSyntax::Backticks);
+        assert_eq!(
+            refused_for(r#"aws s3 ls "$(touch /tmp/x)""#),
+            ShellSyntax::CommandSubstitution
+        );
+        assert_eq!(
+            refused_for(r#"aws s3 ls "s3://`touch /tmp/x`""#),
+            ShellSyntax::Backticks
+        );
         // ... but are plain text in single quotes, and when escaped.
         assert!(parse("aws s3 ls '$(not run)'").is_ok());
         assert_eq!(parse(r#"aws s3 ls "\$(not run)""#).unwrap().args[2], "$(not run)");
@@ -295,16 +311,34 @@ mod tests {
         // An escaped quote does not open a quoted section that would hide the `;`.
         assert_eq!(refused_for(r"aws s3 ls \'; touch /tmp/x"), ShellSyntax::Separator);
         // An escaped double quote keeps the quote open: the `;` is quoted text, the quote unmatched.
-        assert_eq!(parse(r#"aws s3 ls "a\"; touch /tmp/x"#).unwrap_err(), CommandLineError::UnmatchedQuote);
+        assert_eq!(
+            parse(r#"aws s3 ls "a\"; touch /tmp/x"#).unwrap_err(),
+            CommandLineError::UnmatchedQuote
+        );
     }
 
     #[test]
     fn only_aws_runs() {
-        assert_eq!(parse("curl http://evil").unwrap_err(), CommandLineError::NotAws("curl".into()));
-        assert_eq!(parse("awsx s3 ls").unwrap_err(), CommandLineError::NotAws("awsx".into()));
-        assert_eq!(parse("bin/aws s3 ls").unwrap_err(), CommandLineError::NotAws("bin/aws".into()));
-        assert_eq!(parse("/usr/bin/awsx s3 ls").unwrap_err(), CommandLineError::NotAws("/usr/bin/awsx".into()));
-        assert_eq!(parse("'/bin/sh' -c x").unwrap_err(), CommandLineError::NotAws("/bin/sh".into()));
+        assert_eq!(
+            parse("curl http://evil").unwrap_err(),
+            CommandLineError::NotAws("curl".into())
+        );
+        assert_eq!(
+            parse("awsx s3 ls").unwrap_err(),
+            CommandLineError::NotAws("awsx".into())
+        );
+        assert_eq!(
+            parse("bin/aws s3 ls").unwrap_err(),
+            CommandLineError::NotAws("bin/aws".into())
+        );
+        assert_eq!(
+            parse("/usr/bin/awsx s3 ls").unwrap_err(),
+            CommandLineError::NotAws("/usr/bin/awsx".into())
+        );
+        assert_eq!(
+            parse("'/bin/sh' -c x").unwrap_err(),
+            CommandLineError::NotAws("/bin/sh".into())
+        );
         let line = parse("/opt/aws-cli/bin/aws --version").unwrap();
         assert_eq!(line.program, Program::Absolute("/opt/aws-cli/bin/aws".into()));
         assert_eq!(line.args, ["--version"]);
@@ -313,8 +347,14 @@ mod tests {
 
     #[test]
     fn quotes_must_balance_and_something_must_remain() {
-        assert_eq!(parse("aws s3 ls 's3://b").unwrap_err(), CommandLineError::UnmatchedQuote);
-        assert_eq!(parse("aws s3 ls \"s3://b").unwrap_err(), CommandLineError::UnmatchedQuote);
+        assert_eq!(
+            parse("aws s3 ls 's3://b").unwrap_err(),
+            CommandLineError::UnmatchedQuote
+        );
+        assert_eq!(
+            parse("aws s3 ls \"s3://b").unwrap_err(),
+            CommandLineError::UnmatchedQuote
+        );
         assert_eq!(parse("# just a comment").unwrap_err(), CommandLineError::Empty);
         assert_eq!(parse("''").unwrap_err(), CommandLineError::NotAws(String::new()));
     }

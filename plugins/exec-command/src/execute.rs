@@ -41,7 +41,10 @@ pub fn exec_command(args: &Value, host: &Host) -> Result<ToolOutput, ToolError> 
     let program = aws_binary::locate(&line.program, std::env::var_os("PATH").as_deref())
         .map_err(|e| ToolError::new(ErrorKind::Unavailable, e.to_string()))?;
     let timeout = request.timeout.unwrap_or(settings.default_timeout);
-    let capture_limit = settings.max_output_chars.saturating_mul(4).saturating_add(CAPTURE_SLACK);
+    let capture_limit = settings
+        .max_output_chars
+        .saturating_mul(4)
+        .saturating_add(CAPTURE_SLACK);
 
     let started = Instant::now();
     let supervisor = HostSupervisor {
@@ -51,6 +54,9 @@ pub fn exec_command(args: &Value, host: &Host) -> Result<ToolOutput, ToolError> 
     };
     let run = |force_refresh: bool, budget: Duration| -> Result<(RunOutcome, Vec<String>), ToolError> {
         let credentials = host.credentials(&request.account_id, &request.role_name, force_refresh)?;
+        if host.is_cancelled() {
+            return Err(host.cancelled_error());
+        }
         let env = child_environment(std::env::vars_os(), &credentials, &region);
         let spec = RunSpec {
             program: &program,
@@ -86,6 +92,15 @@ pub fn exec_command(args: &Value, host: &Host) -> Result<ToolOutput, ToolError> 
             failure = classify(&outcome);
         }
     }
+    host.log(
+        LogLevel::Debug,
+        &format!(
+            "{} ended: {:?} after {} ms",
+            program.display(),
+            outcome.ending,
+            outcome.duration.as_millis()
+        ),
+    );
     if outcome.ending == Ending::Cancelled {
         return Err(host.cancelled_error());
     }
@@ -182,8 +197,11 @@ impl Supervisor for HostSupervisor<'_> {
 
     fn tick(&self) {
         let seconds = self.started.elapsed().as_secs();
-        self.host
-            .progress(seconds as f64, None, &format!("`{}` running for {seconds} s", self.label));
+        self.host.progress(
+            seconds as f64,
+            None,
+            &format!("`{}` running for {seconds} s", self.label),
+        );
     }
 }
 
@@ -208,21 +226,39 @@ mod tests {
     #[test]
     fn region_comes_from_argument_then_command_then_default() {
         let region = |arg, command, default| resolve_region(&request(arg), &line(command), default);
-        assert_eq!(region(Some("eu-west-1"), "aws s3 ls", Some("us-east-1")).unwrap(), "eu-west-1");
-        assert_eq!(region(None, "aws s3 ls --region ap-south-1", Some("us-east-1")).unwrap(), "ap-south-1");
+        assert_eq!(
+            region(Some("eu-west-1"), "aws s3 ls", Some("us-east-1")).unwrap(),
+            "eu-west-1"
+        );
+        assert_eq!(
+            region(None, "aws s3 ls --region ap-south-1", Some("us-east-1")).unwrap(),
+            "ap-south-1"
+        );
         assert_eq!(region(None, "aws s3 ls", Some("us-east-1")).unwrap(), "us-east-1");
-        assert_eq!(region(Some("eu-west-1"), "aws s3 ls --region eu-west-1", None).unwrap(), "eu-west-1");
+        assert_eq!(
+            region(Some("eu-west-1"), "aws s3 ls --region eu-west-1", None).unwrap(),
+            "eu-west-1"
+        );
     }
 
     #[test]
     fn region_conflicts_and_absence_are_explained() {
-        let error = resolve_region(&request(Some("eu-west-1")), &line("aws s3 ls --region us-east-1"), None).unwrap_err();
+        let error =
+            resolve_region(&request(Some("eu-west-1")), &line("aws s3 ls --region us-east-1"), None).unwrap_err();
         assert_eq!(error.kind, ErrorKind::InvalidArguments);
-        assert!(error.message.contains("`region` is eu-west-1 but the command says `--region us-east-1`"));
+        assert!(
+            error
+                .message
+                .contains("`region` is eu-west-1 but the command says `--region us-east-1`")
+        );
         let error = resolve_region(&request(None), &line("aws s3 ls"), None).unwrap_err();
         assert!(error.message.starts_with("No AWS region"), "{}", error.message);
         let error = resolve_region(&request(None), &line("aws s3 ls --region nowhere"), None).unwrap_err();
-        assert!(error.message.contains("`region` must be an AWS region code"), "{}", error.message);
+        assert!(
+            error.message.contains("`region` must be an AWS region code"),
+            "{}",
+            error.message
+        );
     }
 
     #[test]

@@ -88,7 +88,9 @@ pub fn error_codes(stderr: &str) -> Vec<&str> {
         .filter_map(|(at, _)| {
             let rest = &stderr[at + MARKER.len()..];
             let code = &rest[..rest.find(')')?];
-            let plausible = !code.is_empty() && code.len() <= 64 && code.chars().all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '_');
+            let plausible = !code.is_empty()
+                && code.len() <= 64
+                && code.chars().all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '_');
             plausible.then_some(code)
         })
         .collect()
@@ -131,14 +133,21 @@ mod tests {
                 "ExpiredTokenException",
             ),
         ] {
-            assert_eq!(class(stderr), Some(Failure::CredentialsRejected { code: code.into() }), "{stderr}");
+            assert_eq!(
+                class(stderr),
+                Some(Failure::CredentialsRejected { code: code.into() }),
+                "{stderr}"
+            );
         }
     }
 
     #[test]
     fn permission_errors_are_recognised() {
         for (stderr, code) in [
-            ("An error occurred (AccessDenied) when calling the ListBuckets operation: Access Denied", "AccessDenied"),
+            (
+                "An error occurred (AccessDenied) when calling the ListBuckets operation: Access Denied",
+                "AccessDenied",
+            ),
             (
                 "An error occurred (UnauthorizedOperation) when calling the TerminateInstances operation: You are not authorized to perform this operation.",
                 "UnauthorizedOperation",
@@ -147,10 +156,20 @@ mod tests {
                 "An error occurred (AccessDeniedException) when calling the ListFunctions operation: User: arn:aws:sts::111111111111:assumed-role/ReadOnly/u is not authorized to perform: lambda:ListFunctions",
                 "AccessDeniedException",
             ),
-            ("fatal error: An error occurred (403) when calling the HeadObject operation: Forbidden", "403"),
-            ("An error occurred (AuthorizationError) when calling the Publish operation: ...", "AuthorizationError"),
+            (
+                "fatal error: An error occurred (403) when calling the HeadObject operation: Forbidden",
+                "403",
+            ),
+            (
+                "An error occurred (AuthorizationError) when calling the Publish operation: ...",
+                "AuthorizationError",
+            ),
         ] {
-            assert_eq!(class(stderr), Some(Failure::PermissionDenied { code: code.into() }), "{stderr}");
+            assert_eq!(
+                class(stderr),
+                Some(Failure::PermissionDenied { code: code.into() }),
+                "{stderr}"
+            );
         }
     }
 

@@ -194,7 +194,9 @@ mod tests {
 
     #[test]
     fn the_refusal_names_the_operation_and_the_way_out() {
-        let text = check(&words("aws ec2 terminate-instances --instance-ids i-1")).unwrap_err().to_string();
+        let text = check(&words("aws ec2 terminate-instances --instance-ids i-1"))
+            .unwrap_err()
+            .to_string();
         assert!(text.contains("`aws ec2 terminate-instances`"), "{text}");
         assert!(text.contains("read-only mode"), "{text}");
         assert!(text.contains("nothing was run"), "{text}");

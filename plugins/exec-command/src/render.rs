@@ -23,7 +23,9 @@ pub enum Verdict {
         other_roles: Result<Vec<String>, String>,
     },
     /// Still rejected after fresh credentials were fetched.
-    CredentialsRejected { code: String },
+    CredentialsRejected {
+        code: String,
+    },
     TimedOut,
     Failed,
 }
@@ -59,7 +61,11 @@ pub struct Report<'a> {
 
 pub fn render(report: &Report<'_>) -> ToolOutput {
     let output = ToolOutput::text(markdown(report)).with_structured(structured(report));
-    if report.verdict == Verdict::Success { output } else { output.into_error() }
+    if report.verdict == Verdict::Success {
+        output
+    } else {
+        output.into_error()
+    }
 }
 
 fn exit_code(ending: Ending) -> Option<i32> {
@@ -79,7 +85,9 @@ fn markdown(r: &Report<'_>) -> String {
     });
     md.push_str(&format!("**Account/Role:** {}/{}\n", r.account_id, r.role_name));
     match r.default_region {
-        Some(default) if default != r.region => md.push_str(&format!("**Region:** {} (Default: {default})\n", r.region)),
+        Some(default) if default != r.region => {
+            md.push_str(&format!("**Region:** {} (Default: {default})\n", r.region))
+        }
         _ => md.push_str(&format!("**Region:** {}\n", r.region)),
     }
     if let Some(code) = exit_code(r.ending).filter(|_| !success) {
@@ -120,7 +128,10 @@ fn markdown(r: &Report<'_>) -> String {
         .finished_at
         .format(format_description!("[year]-[month]-[day] [hour]:[minute]:[second]"))
         .unwrap_or_default();
-    md.push_str(&format!("\n*Executed: {when} UTC in {:.2} s*\n", r.duration.as_secs_f64()));
+    md.push_str(&format!(
+        "\n*Executed: {when} UTC in {:.2} s*\n",
+        r.duration.as_secs_f64()
+    ));
     md
 }
 
@@ -150,7 +161,11 @@ fn error_description(r: &Report<'_>) -> String {
              that point is shown. Pass a larger `timeoutSeconds`, or narrow the command.",
             r.timeout.as_secs()
         ),
-        _ => "The command failed to execute.".into(),
+        _ => match r.ending {
+            Ending::Exited(code) => format!("The command exited with code {code}; its error output is below."),
+            Ending::Signalled(signal) => format!("The command was killed by signal {signal}."),
+            _ => "The command failed to execute.".into(),
+        },
     }
 }
 
@@ -197,13 +212,11 @@ fn truncation_note(shown: &Shown, stream: &str) -> String {
 /// A fenced block that the content cannot close early: the fence is longer than any run of
 /// backticks inside.
 fn code_block(content: &str, language: &str) -> String {
-    let longest_run = content
-        .split(|c| c != '`')
-        .map(str::len)
-        .max()
-        .unwrap_or(0);
+    let longest_run = content.split(|c| c != '`').map(str::len).max().unwrap_or(0);
     let fence = "`".repeat((longest_run + 1).max(3));
-    let body = content.strip_suffix('\n').unwrap_or(content);
+    // The AWS CLI starts its error messages with an empty line; it only pads the block.
+    let body = content.trim_start_matches(['\n', '\r']);
+    let body = body.strip_suffix('\n').unwrap_or(body);
     format!("{fence}{language}\n{body}\n{fence}\n")
 }
 
@@ -296,9 +309,17 @@ mod tests {
         };
         let err = shown("WARNING: deprecated\n");
         let output = render(&report(&out, &err, Ending::Exited(0), Verdict::Success));
-        assert!(output.text.contains("## Warnings (stderr)\n```\nWARNING: deprecated\n```"), "{}", output.text);
         assert!(
-            output.text.contains("**Output truncated:** showing the first 2 characters of 99999 bytes the command wrote to stdout"),
+            output
+                .text
+                .contains("## Warnings (stderr)\n```\nWARNING: deprecated\n```"),
+            "{}",
+            output.text
+        );
+        assert!(
+            output.text.contains(
+                "**Output truncated:** showing the first 2 characters of 99999 bytes the command wrote to stdout"
+            ),
             "{}",
             output.text
         );
@@ -321,8 +342,14 @@ mod tests {
         let text = &output.text;
         assert!(text.starts_with("# ❌ AWS SSO: Command Error\n"), "{text}");
         assert!(text.contains("**Exit Code:** 254"), "{text}");
-        assert!(text.contains("## Error: Permission Denied\nThe role `ReadOnly` does not have permission"), "{text}");
-        assert!(text.contains("## Error Details\n```\nAn error occurred (AccessDenied)"), "{text}");
+        assert!(
+            text.contains("## Error: Permission Denied\nThe role `ReadOnly` does not have permission"),
+            "{text}"
+        );
+        assert!(
+            text.contains("## Error Details\n```\nAn error occurred (AccessDenied)"),
+            "{text}"
+        );
         assert!(text.contains("#### Available Roles\n- PowerUser\n- Admin\n"), "{text}");
         let structured = output.structured.unwrap();
         assert_eq!(structured["errorKind"], "permission_denied");
@@ -335,7 +362,13 @@ mod tests {
         let err = shown("An error occurred (NoSuchBucket) when calling the ListObjectsV2 operation\n");
         let out = shown("");
         let output = render(&report(&out, &err, Ending::Exited(254), Verdict::Failed));
-        assert!(output.text.contains("## Error: Command Failed (Exit Code 254)"), "{}", output.text);
+        assert!(
+            output
+                .text
+                .contains("## Error: Command Failed (Exit Code 254)\nThe command exited with code 254"),
+            "{}",
+            output.text
+        );
         assert!(!output.text.contains("Permission"), "{}", output.text);
         assert!(!output.text.contains("Available Roles"), "{}", output.text);
         assert_matches_schema(&output.structured.unwrap());
@@ -345,7 +378,13 @@ mod tests {
     fn timeouts_have_no_exit_code() {
         let (out, err) = (shown("partial\n"), shown(""));
         let output = render(&report(&out, &err, Ending::TimedOut, Verdict::TimedOut));
-        assert!(output.text.contains("## Error: Timed Out\nThe command did not finish within 30 s"), "{}", output.text);
+        assert!(
+            output
+                .text
+                .contains("## Error: Timed Out\nThe command did not finish within 30 s"),
+            "{}",
+            output.text
+        );
         assert!(output.text.contains("## Output\n```\npartial\n```"), "{}", output.text);
         let structured = output.structured.unwrap();
         assert_eq!(structured["exitCode"], Value::Null);
@@ -357,5 +396,6 @@ mod tests {
     fn code_fences_outgrow_backticks_in_the_output() {
         assert_eq!(code_block("a ``` b", ""), "````\na ``` b\n````\n");
         assert_eq!(code_block("plain\n", "bash"), "```bash\nplain\n```\n");
+        assert_eq!(code_block("\nAn error occurred\n", ""), "```\nAn error occurred\n```\n");
     }
 }

@@ -10,7 +10,7 @@
 use std::ffi::OsString;
 use std::os::unix::process::{CommandExt, ExitStatusExt};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::{Child, Command, Stdio};
 use std::sync::mpsc::{self, RecvTimeoutError};
 use std::thread;
 use std::time::{Duration, Instant};
@@ -91,71 +91,73 @@ pub fn run(spec: RunSpec<'_>, supervisor: &dyn Supervisor) -> Result<RunOutcome,
         .map_err(spawn_error)?;
     let pid = child.id();
 
-    let mut readers = Vec::with_capacity(2);
-    for (stream, name) in [
-        (child.stdout.take().map(|s| Box::new(s) as Box<dyn std::io::Read + Send>), "stdout"),
-        (child.stderr.take().map(|s| Box::new(s) as Box<dyn std::io::Read + Send>), "stderr"),
-    ] {
-        let reader = stream.map(|s| StreamReader::spawn(s, spec.capture_limit, name)).transpose();
-        match reader {
-            Ok(reader) => readers.push(reader),
-            Err(source) => {
-                kill_group(pid);
-                let _ = child.wait();
-                return Err(RunError::Supervise {
-                    program: spec.program.to_path_buf(),
-                    source,
-                });
-            }
-        }
-    }
-
-    let (exited_tx, exited) = mpsc::channel();
-    let waiter = thread::Builder::new()
-        .name("exec-command-wait".into())
-        .spawn(move || {
-            let _ = exited_tx.send(wait_for_exit_without_reaping(pid));
-        });
-    if let Err(source) = waiter {
+    // From here on every early return must kill the group first: nothing else would stop it.
+    let abandon = |mut child: Child, source| {
         kill_group(pid);
         let _ = child.wait();
-        return Err(RunError::Supervise {
+        RunError::Supervise {
             program: spec.program.to_path_buf(),
             source,
-        });
+        }
+    };
+    let stdout_reader = match start_reader(child.stdout.take(), spec.capture_limit, "stdout") {
+        Ok(reader) => reader,
+        Err(source) => return Err(abandon(child, source)),
+    };
+    let stderr_reader = match start_reader(child.stderr.take(), spec.capture_limit, "stderr") {
+        Ok(reader) => reader,
+        Err(source) => return Err(abandon(child, source)),
+    };
+
+    let (exited_tx, exited) = mpsc::channel();
+    let waiter = thread::Builder::new().name("exec-command-wait".into()).spawn(move || {
+        let _ = exited_tx.send(wait_for_exit_without_reaping(pid));
+    });
+    if let Err(source) = waiter {
+        return Err(abandon(child, source));
     }
 
     let deadline = started + spec.timeout;
     let mut next_tick = started + PROGRESS_EVERY;
-    let stopped_by = loop {
+    // `Some(Ok)`: the child exited, unreaped. `Some(Err)`: the waiter failed, so nothing is known
+    // about the pid any more and it must not be signalled. `None`: still running.
+    let mut observed: Option<std::io::Result<()>> = None;
+    let mut stopped_by = None;
+    while observed.is_none() && stopped_by.is_none() {
         let now = Instant::now();
         let wake = deadline.min(next_tick).min(now + CANCEL_POLL);
         match exited.recv_timeout(wake.saturating_duration_since(now)) {
-            Ok(_) | Err(RecvTimeoutError::Disconnected) => break None,
+            Ok(result) => observed = Some(result),
+            Err(RecvTimeoutError::Disconnected) => observed = Some(Err(std::io::ErrorKind::BrokenPipe.into())),
             Err(RecvTimeoutError::Timeout) => {
-                if supervisor.is_cancelled() {
-                    break Some(Ending::Cancelled);
-                }
                 let now = Instant::now();
-                if now >= deadline {
-                    break Some(Ending::TimedOut);
-                }
-                if now >= next_tick {
+                if supervisor.is_cancelled() {
+                    stopped_by = Some(Ending::Cancelled);
+                } else if now >= deadline {
+                    stopped_by = Some(Ending::TimedOut);
+                } else if now >= next_tick {
                     supervisor.tick();
                     next_tick += PROGRESS_EVERY;
                 }
             }
         }
-    };
+    }
     if stopped_by.is_some() {
+        // Not reaped yet (the waiter never reaps), so the pid is still this child's group id.
         kill_group(pid);
         // The waiter reports the exit the kill causes; waiting for it means that thread never
         // outlives the child it watches.
-        let _ = exited.recv();
+        observed = Some(
+            exited
+                .recv()
+                .unwrap_or_else(|_| Err(std::io::ErrorKind::BrokenPipe.into())),
+        );
     }
-    // The child has exited and is not reaped yet, so its group id is still its own: kill what it
-    // left behind (nothing, for the AWS CLI), then reap.
-    kill_group(pid);
+    if matches!(observed, Some(Ok(()))) {
+        // The child has exited and is a zombie, so its group id is still its own: kill what it
+        // left behind (nothing, for the AWS CLI), then reap.
+        kill_group(pid);
+    }
     let status = child.wait().map_err(|source| RunError::Supervise {
         program: spec.program.to_path_buf(),
         source,
@@ -163,9 +165,8 @@ pub fn run(spec: RunSpec<'_>, supervisor: &dyn Supervisor) -> Result<RunOutcome,
     let duration = started.elapsed();
 
     let drain_deadline = Instant::now() + DRAIN_GRACE;
-    let mut readers = readers.into_iter();
-    let mut take = || readers.next().flatten().map(|r| r.finish(drain_deadline)).unwrap_or_default();
-    let (stdout, stderr) = (take(), take());
+    let finish = |reader: Option<StreamReader>| reader.map(|r| r.finish(drain_deadline)).unwrap_or_default();
+    let (stdout, stderr) = (finish(stdout_reader), finish(stderr_reader));
 
     let ending = stopped_by.unwrap_or_else(|| match (status.code(), status.signal()) {
         (Some(code), _) => Ending::Exited(code),
@@ -178,6 +179,14 @@ pub fn run(spec: RunSpec<'_>, supervisor: &dyn Supervisor) -> Result<RunOutcome,
         stderr,
         duration,
     })
+}
+
+fn start_reader<R: std::io::Read + Send + 'static>(
+    stream: Option<R>,
+    limit: usize,
+    name: &str,
+) -> std::io::Result<Option<StreamReader>> {
+    stream.map(|s| StreamReader::spawn(s, limit, name)).transpose()
 }
 
 #[cfg(test)]
@@ -224,7 +233,12 @@ mod tests {
 
     #[test]
     fn reports_exit_code_and_both_streams() {
-        let outcome = sh("echo out; echo err >&2; exit 3", Duration::from_secs(10), 1000, &Watcher::default());
+        let outcome = sh(
+            "echo out; echo err >&2; exit 3",
+            Duration::from_secs(10),
+            1000,
+            &Watcher::default(),
+        );
         assert_eq!(outcome.ending, Ending::Exited(3));
         assert_eq!(outcome.stdout.bytes, b"out\n");
         assert_eq!(outcome.stderr.bytes, b"err\n");
@@ -233,14 +247,20 @@ mod tests {
 
     #[test]
     fn the_child_sees_only_the_given_environment() {
-        let outcome = sh("echo \"[$HOME][$PATH]\"", Duration::from_secs(10), 1000, &Watcher::default());
+        let outcome = sh(
+            "echo \"[$HOME][$PATH]\"",
+            Duration::from_secs(10),
+            1000,
+            &Watcher::default(),
+        );
         assert_eq!(outcome.stdout.bytes, b"[][/usr/bin:/bin]\n");
     }
 
     #[test]
     fn large_output_on_both_streams_does_not_deadlock() {
         // 2 MB on each stream, interleaved: far beyond a pipe buffer.
-        let script = "i=0; while [ $i -lt 2000 ]; do head -c 1024 /dev/zero; head -c 1024 /dev/zero >&2; i=$((i+1)); done";
+        let script =
+            "i=0; while [ $i -lt 2000 ]; do head -c 1024 /dev/zero; head -c 1024 /dev/zero >&2; i=$((i+1)); done";
         let outcome = sh(script, Duration::from_secs(60), 4096, &Watcher::default());
         assert_eq!(outcome.ending, Ending::Exited(0));
         assert_eq!(outcome.stdout.total_bytes, 2000 * 1024);
@@ -258,7 +278,11 @@ mod tests {
         let started = Instant::now();
         let outcome = sh(&script, Duration::from_millis(700), 1000, &Watcher::default());
         assert_eq!(outcome.ending, Ending::TimedOut);
-        assert!(started.elapsed() < Duration::from_secs(10), "took {:?}", started.elapsed());
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "took {:?}",
+            started.elapsed()
+        );
         assert_eq!(outcome.stdout.bytes, b"started\n");
         let sleeper = std::fs::read_to_string(&pidfile).unwrap();
         // SIGKILL is delivered asynchronously; give the kernel a moment to finish the job.
@@ -298,6 +322,9 @@ mod tests {
             capture_limit: 10,
         };
         let error = run(spec, &Watcher::default()).unwrap_err();
-        assert!(error.to_string().starts_with("Could not start `/nonexistent/aws`"), "{error}");
+        assert!(
+            error.to_string().starts_with("Could not start `/nonexistent/aws`"),
+            "{error}"
+        );
     }
 }

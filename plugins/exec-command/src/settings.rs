@@ -48,7 +48,8 @@ mod tests {
 
     #[test]
     fn reads_the_host_limits() {
-        let settings = Settings::from_config(&json!({"readOnly": true, "callTimeoutSeconds": 12, "maxOutputChars": 500}));
+        let settings =
+            Settings::from_config(&json!({"readOnly": true, "callTimeoutSeconds": 12, "maxOutputChars": 500}));
         assert_eq!(
             settings,
             Settings {
@@ -61,7 +62,8 @@ mod tests {
 
     #[test]
     fn missing_or_unusable_values_fall_back_to_defaults() {
-        let settings = Settings::from_config(&json!({"callTimeoutSeconds": 0, "maxOutputChars": "many", "readOnly": "yes"}));
+        let settings =
+            Settings::from_config(&json!({"callTimeoutSeconds": 0, "maxOutputChars": "many", "readOnly": "yes"}));
         assert_eq!(
             settings,
             Settings {

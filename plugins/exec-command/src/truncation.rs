@@ -57,7 +57,10 @@ pub fn head(text: &str, max_chars: usize) -> (String, bool) {
         return (text.to_string(), false);
     };
     let kept = &text[..cut];
-    let line_end = kept.rfind('\n').map(|i| i + 1).filter(|&end| end >= cut - cut / 5 && end > 0);
+    let line_end = kept
+        .rfind('\n')
+        .map(|i| i + 1)
+        .filter(|&end| end >= cut - cut / 5 && end > 0);
     (kept[..line_end.unwrap_or(cut)].to_string(), true)
 }
 
@@ -76,7 +79,10 @@ mod tests {
     #[test]
     fn everything_fits_untouched() {
         let (out, err) = fit(&captured("a\nb\n"), &captured("warn\n"), 100, &[]);
-        assert_eq!((out.text.as_str(), out.truncated, out.total_bytes), ("a\nb\n", false, 4));
+        assert_eq!(
+            (out.text.as_str(), out.truncated, out.total_bytes),
+            ("a\nb\n", false, 4)
+        );
         assert_eq!((err.text.as_str(), err.truncated), ("warn\n", false));
     }
 
@@ -114,7 +120,10 @@ mod tests {
             complete: true,
         };
         let (out, _) = fit(&partial, &captured(""), 100, &[]);
-        assert_eq!((out.text.as_str(), out.truncated, out.total_bytes), ("abc", true, 10_000));
+        assert_eq!(
+            (out.text.as_str(), out.truncated, out.total_bytes),
+            ("abc", true, 10_000)
+        );
     }
 
     #[test]

@@ -58,7 +58,11 @@ pub fn parse(args: &Value) -> Result<ExecRequest, ValidationError> {
     check_account_id(&account_id)?;
     let role_name = required_string(args, "roleName", "the name of an IAM Identity Center role")?;
     check_role_name(&role_name)?;
-    let command = required_string(args, "command", "one AWS CLI command, e.g. `aws sts get-caller-identity`")?;
+    let command = required_string(
+        args,
+        "command",
+        "one AWS CLI command, e.g. `aws sts get-caller-identity`",
+    )?;
     let command = check_command(&command)?;
     let region = optional_string(args, "region")?;
     if let Some(region) = &region {
@@ -183,9 +187,12 @@ fn optional_timeout(args: &Value) -> Result<Option<Duration>, ValidationError> {
         Some(value) => value,
     };
     // JSON has one number type: 30 and 30.0 are the same integer to a JSON Schema validator.
-    let seconds = value
-        .as_u64()
-        .or_else(|| value.as_f64().filter(|f| f.fract() == 0.0 && *f >= 0.0).map(|f| f as u64));
+    let seconds = value.as_u64().or_else(|| {
+        value
+            .as_f64()
+            .filter(|f| f.fract() == 0.0 && *f >= 0.0)
+            .map(|f| f as u64)
+    });
     let Some(seconds) = seconds else {
         return Err(ValidationError::WrongType {
             field,
@@ -234,10 +241,19 @@ mod tests {
 
     #[test]
     fn account_id_must_be_twelve_digits() {
-        for bad in ["12345678901", "1234567890123", "12345678901a", "", "１２３４５６７８９０１２"] {
+        for bad in [
+            "12345678901",
+            "1234567890123",
+            "12345678901a",
+            "",
+            "１２３４５６７８９０１２",
+        ] {
             let error = parse(&args(json!({"accountId": bad}))).unwrap_err();
             let text = error.to_string();
-            assert!(text.contains("`accountId`") && text.contains("12 digits"), "{bad:?}: {text}");
+            assert!(
+                text.contains("`accountId`") && text.contains("12 digits"),
+                "{bad:?}: {text}"
+            );
         }
         let error = parse(&args(json!({"accountId": 123456789012u64}))).unwrap_err();
         assert_eq!(
@@ -251,7 +267,12 @@ mod tests {
 
     #[test]
     fn role_name_uses_iam_characters() {
-        for good in ["ReadOnly", "AWSReservedSSO_Admin_0123abcd", "a+b=c,d.e@f-g_h", &"R".repeat(64)] {
+        for good in [
+            "ReadOnly",
+            "AWSReservedSSO_Admin_0123abcd",
+            "a+b=c,d.e@f-g_h",
+            &"R".repeat(64),
+        ] {
             assert!(check_role_name(good).is_ok(), "{good}");
         }
         for bad in ["", "Read Only", "Role/Path", "Rôle", "x;y", &"R".repeat(65)] {
@@ -262,22 +283,60 @@ mod tests {
 
     #[test]
     fn region_must_look_like_a_region_code() {
-        for good in ["us-east-1", "ap-southeast-2", "us-gov-west-1", "us-isob-east-1", "eu-central-2", "il-central-1"] {
+        for good in [
+            "us-east-1",
+            "ap-southeast-2",
+            "us-gov-west-1",
+            "us-isob-east-1",
+            "eu-central-2",
+            "il-central-1",
+        ] {
             assert!(check_region(good).is_ok(), "{good}");
         }
-        for bad in ["", "us-east", "US-EAST-1", "useast1", "us-east-100", "u-east-1", "us--1", "us-east-1 ", "us-east-1;"] {
+        for bad in [
+            "",
+            "us-east",
+            "US-EAST-1",
+            "useast1",
+            "us-east-100",
+            "u-east-1",
+            "us--1",
+            "us-east-1 ",
+            "us-east-1;",
+        ] {
             let text = check_region(bad).unwrap_err().to_string();
-            assert!(text.contains("`region`") && text.contains("region code"), "{bad:?}: {text}");
+            assert!(
+                text.contains("`region`") && text.contains("region code"),
+                "{bad:?}: {text}"
+            );
         }
     }
 
     #[test]
     fn command_must_not_be_blank_huge_or_contain_nul() {
-        assert!(parse(&args(json!({"command": "   \t "}))).unwrap_err().to_string().contains("must not be empty"));
+        assert!(
+            parse(&args(json!({"command": "   \t "})))
+                .unwrap_err()
+                .to_string()
+                .contains("must not be empty")
+        );
         let huge = format!("aws s3 ls {}", "x".repeat(MAX_COMMAND_CHARS));
-        assert!(parse(&args(json!({"command": huge}))).unwrap_err().to_string().contains("at most 16384"));
-        assert!(parse(&args(json!({"command": "aws s3 ls\u{0}"}))).unwrap_err().to_string().contains("NUL"));
-        assert_eq!(parse(&args(json!({"command": "  aws s3 ls \n"}))).unwrap().command, "aws s3 ls");
+        assert!(
+            parse(&args(json!({"command": huge})))
+                .unwrap_err()
+                .to_string()
+                .contains("at most 16384")
+        );
+        assert!(
+            parse(&args(json!({"command": "aws s3 ls\u{0}"})))
+                .unwrap_err()
+                .to_string()
+                .contains("NUL")
+        );
+        assert_eq!(
+            parse(&args(json!({"command": "  aws s3 ls \n"}))).unwrap().command,
+            "aws s3 ls"
+        );
     }
 
     #[test]
@@ -290,7 +349,10 @@ mod tests {
 
     #[test]
     fn timeout_is_a_whole_number_in_range() {
-        assert_eq!(parse(&args(json!({"timeoutSeconds": 5.0}))).unwrap().timeout, Some(Duration::from_secs(5)));
+        assert_eq!(
+            parse(&args(json!({"timeoutSeconds": 5.0}))).unwrap().timeout,
+            Some(Duration::from_secs(5))
+        );
         for bad in [json!(0), json!(86401), json!(1.5), json!(-3), json!("30")] {
             let text = parse(&args(json!({"timeoutSeconds": bad}))).unwrap_err().to_string();
             assert!(text.contains("`timeoutSeconds`"), "{text}");
@@ -305,7 +367,11 @@ mod tests {
             let schema = json!({"type": "string", "pattern": pattern});
             let validator = jsonschema::validator_for(&schema).unwrap();
             for sample in samples {
-                assert_eq!(validator.is_valid(&json!(sample)), check(sample).is_ok(), "{pattern} vs {sample:?}");
+                assert_eq!(
+                    validator.is_valid(&json!(sample)),
+                    check(sample).is_ok(),
+                    "{pattern} vs {sample:?}"
+                );
             }
         };
         agree(
@@ -321,7 +387,15 @@ mod tests {
         agree(
             REGION_PATTERN,
             check_region,
-            &["us-east-1", "us-gov-west-1", "us-east", "us-east-123", "US-east-1", "a-b-1", "us-e4st-1"],
+            &[
+                "us-east-1",
+                "us-gov-west-1",
+                "us-east",
+                "us-east-123",
+                "US-east-1",
+                "a-b-1",
+                "us-e4st-1",
+            ],
         );
     }
 }

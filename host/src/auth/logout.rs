@@ -1,0 +1,57 @@
+//! Signing out: the portal's Logout (which revokes the session's tokens at AWS), then every local
+//! trace — the cached token, the SSO role credentials in the AWS CLI cache (as `aws sso logout`
+//! does), the accounts listing, and a login still waiting for the browser.
+
+use super::service_errors::classify;
+use super::{Auth, AuthError};
+
+/// What the portal said to Logout.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PortalLogout {
+    Done,
+    /// Why no call was made (no token, or it had expired).
+    Skipped(&'static str),
+    /// The call failed; the local cleanup happened anyway.
+    Failed(String),
+}
+
+#[derive(Debug, Clone)]
+pub struct LogoutReport {
+    pub had_session: bool,
+    pub portal: PortalLogout,
+    pub token_file_removed: bool,
+    pub role_credential_files_removed: usize,
+    pub accounts_cache_removed: bool,
+    pub pending_login_cancelled: bool,
+}
+
+impl Auth {
+    pub async fn logout(&self) -> Result<LogoutReport, AuthError> {
+        let parts = self.parts()?;
+        let pending_login_cancelled = parts.logins.current().is_some();
+        parts.logins.cancel();
+        let token = parts.tokens.peek();
+        let portal = match &token {
+            None => PortalLogout::Skipped("no cached session"),
+            Some(token) if token.is_expired() => PortalLogout::Skipped("the session had already expired"),
+            Some(token) => {
+                let clients = self.clients().await?;
+                match clients.portal.logout().access_token(&token.access_token).send().await {
+                    Ok(_) => PortalLogout::Done,
+                    Err(error) => PortalLogout::Failed(classify(&error).describe()),
+                }
+            }
+        };
+        let token_file_removed = parts.tokens.cache().remove()?;
+        let role_credential_files_removed = parts.role_credentials.clear();
+        let accounts_cache_removed = parts.accounts.clear();
+        Ok(LogoutReport {
+            had_session: token.is_some(),
+            portal,
+            token_file_removed,
+            role_credential_files_removed,
+            accounts_cache_removed,
+            pending_login_cancelled,
+        })
+    }
+}

@@ -1,0 +1,86 @@
+"""Helpers for tests that need an AWS SSO session: signing a user in, and reading what the host
+cached, the way the AWS CLI and botocore lay it out.
+
+The `sso` and `logged_in` fixtures in conftest.py build on these:
+
+    def test_something(host, logged_in):      # emulator running, user signed in
+        result = host.cli("ls-accounts")
+        ...
+
+    from sso_helpers import login               # or sign in yourself, e.g. after changing knobs
+    def test_other(host, sso):
+        sso.configure(accounts=40, roles=3)
+        login(host)
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import subprocess
+from pathlib import Path
+
+from host_harness import START_URL
+
+
+def login(host, *extra_args: str, **env: str) -> subprocess.CompletedProcess:
+    """Signs `host`'s user in with the real CLI: `mcp-aws-sso login --no-launch-browser`.
+
+    The SSO emulator must be running with `host.sso_url` pointing at it (the `sso` fixture does
+    both) and must approve on its own, which is its default (`approval="auto"`: approved after
+    one `authorization_pending` poll, so a login takes about two seconds). Asserts that the login
+    succeeded and returns the completed process (code and URL are on its stderr).
+    """
+    result = host.cli("login", "--no-launch-browser", *extra_args, timeout=120, **env)
+    assert result.returncode == 0, f"login failed ({result.returncode}):\n{result.stdout}\n{result.stderr}"
+    assert "Authentication Successful" in result.stdout or "Already Authenticated" in result.stdout, result.stdout
+    return result
+
+
+def sha1_hex(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()
+
+
+def sso_cache_dir(home: Path) -> Path:
+    return home / ".aws" / "sso" / "cache"
+
+
+def token_path(home: Path, session_name: str | None = None, start_url: str = START_URL) -> Path:
+    """The AWS CLI v2 token cache file: sha1 of the sso-session name, else of the start URL."""
+    return sso_cache_dir(home) / f"{sha1_hex(session_name or start_url)}.json"
+
+
+def read_token(home: Path, session_name: str | None = None, start_url: str = START_URL) -> dict:
+    return json.loads(token_path(home, session_name, start_url).read_text())
+
+
+def role_credentials_path(home: Path, account_id: str, role_name: str, *, session_name: str | None = None,
+                          start_url: str = START_URL) -> Path:
+    """botocore's SSOCredentialFetcher cache file name in ~/.aws/cli/cache."""
+    args = {"roleName": role_name, "accountId": account_id}
+    if session_name:
+        args["sessionName"] = session_name
+    else:
+        args["startUrl"] = start_url
+    key = sha1_hex(json.dumps(args, sort_keys=True, separators=(",", ":")))
+    return home / ".aws" / "cli" / "cache" / f"{key}.json"
+
+
+def cached_secrets(home: Path) -> list[str]:
+    """Every secret the host has cached under `home`: access and refresh tokens, client secrets,
+    role credentials' secret keys and session tokens (for tests that check nothing leaks)."""
+    secrets = []
+    for path in list(sso_cache_dir(home).glob("*.json")) + list((home / ".aws" / "cli" / "cache").glob("*.json")):
+        data = json.loads(path.read_text())
+        for key in ("accessToken", "refreshToken", "clientSecret"):
+            if data.get(key):
+                secrets.append(data[key])
+        credentials = data.get("Credentials") or {}
+        for key in ("SecretAccessKey", "SessionToken"):
+            if credentials.get(key):
+                secrets.append(credentials[key])
+    return secrets
+
+
+def mode(path: Path) -> int:
+    return path.stat().st_mode & 0o777
