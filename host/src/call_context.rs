@@ -16,6 +16,9 @@ pub struct ProgressUpdate {
 /// Where progress goes: MCP `notifications/progress` or a CLI spinner.
 pub type ProgressSink = Arc<dyn Fn(ProgressUpdate) + Send + Sync>;
 
+/// Where a message for the person at the terminal goes (the CLI prints it above its spinner).
+pub type NoticeSink = Arc<dyn Fn(&str) + Send + Sync>;
+
 /// Who is calling. Some tools behave differently for a person at a terminal (the CLI `login`
 /// waits for the browser step; the MCP tool returns the code at once and polls in the background).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,6 +34,7 @@ pub struct CallContext {
     pub session: Option<u64>,
     cancel: CancellationToken,
     progress: Option<ProgressSink>,
+    notice: Option<NoticeSink>,
     last_done: Arc<Mutex<f64>>,
 }
 
@@ -41,13 +45,22 @@ impl CallContext {
             session: None,
             cancel,
             progress,
+            notice: None,
             last_done: Arc::new(Mutex::new(f64::NEG_INFINITY)),
         }
     }
 
-    /// A context with no progress and its own cancellation token (tests, internal calls).
-    pub fn detached(front_end: FrontEnd) -> Self {
-        Self::new(front_end, CancellationToken::new(), None)
+    pub fn with_notice(mut self, notice: NoticeSink) -> Self {
+        self.notice = Some(notice);
+        self
+    }
+
+    /// Shows `text` to the person at the terminal (CLI); on stderr when there is no sink.
+    pub fn notice(&self, text: &str) {
+        match &self.notice {
+            Some(sink) => sink(text),
+            None => eprintln!("{text}"),
+        }
     }
 
     pub fn for_session(mut self, session: u64) -> Self {

@@ -114,10 +114,6 @@ impl Registry {
         Ok(())
     }
 
-    pub fn get(&self, name: &str) -> Option<&ToolEntry> {
-        self.tools.get(name)
-    }
-
     /// All tools in registration order.
     pub fn tools(&self) -> impl Iterator<Item = &ToolEntry> {
         self.order.iter().filter_map(|name| self.tools.get(name))

@@ -47,7 +47,7 @@ impl LoginTool {
     }
 
     async fn login_at_terminal(&self, options: LoginOptions, ctx: &CallContext) -> Result<LoginOutcome, ToolError> {
-        let announce = |login: &PendingLogin| eprintln!("{}", terminal_instructions(login));
+        let announce = |login: &PendingLogin| ctx.notice(&terminal_instructions(login));
         // Without auto-polling, a person presses Enter after approving; at end of input (not a
         // terminal, or Ctrl-D) polling goes automatic.
         let checks = (!options.auto_poll).then(enter_presses);

@@ -5,7 +5,7 @@ mod login;
 mod logout;
 mod ls_accounts;
 mod status;
-mod time_left;
+pub(crate) mod time_left;
 
 use futures::future::BoxFuture;
 use mcp_aws_sso_plugin_api::{ToolError, ToolOutput, ToolSpec};

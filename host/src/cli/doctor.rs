@@ -11,6 +11,8 @@ use serde_json::json;
 
 use super::{EXIT_OK, EXIT_TOOL_ERROR};
 use crate::app::App;
+use crate::auth::{human_unix, now_unix};
+use crate::builtin::time_left::time_left;
 use crate::plugins::PluginStatus;
 use crate::plugins::host_context::endpoint_override;
 
@@ -49,6 +51,9 @@ impl Check {
 pub async fn run(app: &App, config_error: Option<&ConfigError>, as_json: bool) -> ExitCode {
     let mut checks = Vec::new();
     checks.extend(configuration(&app.config, config_error));
+    if config_error.is_none() && app.config.sso.start_url.is_some() {
+        checks.push(sso_session(app));
+    }
     checks.push(aws_cli().await);
     checks.extend(plugins(app));
     checks.extend(endpoints(&app.config).await);
@@ -149,6 +154,44 @@ fn configuration(config: &Config, error: Option<&ConfigError>) -> Vec<Check> {
         ));
     }
     checks
+}
+
+/// The cached SSO session as it is on disk: no refresh, no network, nothing changed.
+fn sso_session(app: &App) -> Check {
+    let area = "sso session";
+    let login_hint = "Run `mcp-aws-sso login` (or the aws_sso_login tool, or `aws sso login`).";
+    match app.auth.cached_token() {
+        Err(error) => Check::new(area, Status::Fail, error.to_string()),
+        Ok(None) => Check::new(area, Status::Fail, "not logged in").hint(login_hint),
+        Ok(Some(token)) => {
+            let left = token.expires_at - now_unix();
+            let refreshable = token.is_refreshable();
+            match (left > 0, refreshable) {
+                (true, _) => Check::new(
+                    area,
+                    Status::Ok,
+                    format!(
+                        "logged in until {} ({} left; {})",
+                        human_unix(token.expires_at),
+                        time_left(left),
+                        if refreshable {
+                            "renews itself"
+                        } else {
+                            "no refresh token: sign in again when it expires"
+                        }
+                    ),
+                ),
+                (false, true) => Check::new(
+                    area,
+                    Status::Ok,
+                    "the access token expired; it is refreshed on next use",
+                ),
+                (false, false) => {
+                    Check::new(area, Status::Fail, "the session expired and cannot be refreshed").hint(login_hint)
+                }
+            }
+        }
+    }
 }
 
 async fn aws_cli() -> Check {

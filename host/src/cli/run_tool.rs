@@ -40,7 +40,7 @@ pub async fn run(app: &App, verb: &str, matches: &ArgMatches) -> ExitCode {
     });
 
     let spinner = Spinner::start(&entry.spec.title);
-    let ctx = CallContext::new(FrontEnd::Cli, cancel, Some(spinner.sink()));
+    let ctx = CallContext::new(FrontEnd::Cli, cancel, Some(spinner.sink())).with_notice(spinner.notice_sink());
     let outcome = app.registry.call(&entry.spec.name, args, ctx).await;
     spinner.finish();
 

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressStyle};
 
-use crate::call_context::ProgressSink;
+use crate::call_context::{NoticeSink, ProgressSink};
 
 pub struct Spinner {
     bar: ProgressBar,
@@ -32,13 +32,16 @@ impl Spinner {
         })
     }
 
-    /// Prints a line above the spinner (e.g. the login code), visible even without a terminal.
-    pub fn println(&self, line: &str) {
-        if self.bar.is_hidden() {
-            eprintln!("{line}");
-        } else {
-            self.bar.println(line);
-        }
+    /// Prints text above the spinner (e.g. the login code), also when stderr is not a terminal.
+    pub fn notice_sink(&self) -> NoticeSink {
+        let bar = self.bar.clone();
+        Arc::new(move |text: &str| {
+            if bar.is_hidden() {
+                eprintln!("{text}");
+            } else {
+                bar.suspend(|| eprintln!("{text}\n"));
+            }
+        })
     }
 
     pub fn finish(&self) {

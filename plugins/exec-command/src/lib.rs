@@ -6,7 +6,7 @@
 //! own, with the role's credentials (from the host; the plugin never sees the SSO token) in a
 //! scrubbed environment.
 //!
-//! Data flow of one call ([`execute`] drives it):
+//! Data flow of one call (`execute` drives it):
 //!
 //! ```text
 //! args JSON ─▶ validation ─▶ command_line ─▶ read_only ─▶ aws_binary
@@ -17,7 +17,7 @@
 //!   ─▶ truncation (redaction, cap) ─▶ render (markdown + structuredContent, tool_spec's schema)
 //! ```
 //!
-//! Settings come from `host.config()` at every call ([`settings`]): `readOnly`,
+//! Settings come from `host.config()` at every call (`settings`): `readOnly`,
 //! `callTimeoutSeconds`, `maxOutputChars`.
 
 mod aws_binary;
