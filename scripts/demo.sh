@@ -58,6 +58,12 @@ export PATH="$repo/.venv/bin:$PATH"
 export AWS_ENDPOINT_URL_SSO="$sso_url" AWS_ENDPOINT_URL_SSO_OIDC="$sso_url"
 export AWS_ENDPOINT_URL_STS="$moto_url" AWS_ENDPOINT_URL_EC2="$moto_url" AWS_ENDPOINT_URL_SSM="$moto_url"
 export AWS_EC2_METADATA_DISABLED=true
+# Only the bundled plugins: target/debug also holds the test suite's deliberately broken ones.
+export MCP_AWS_SSO_PLUGIN_DIRS="$work/plugins"
+mkdir -m 0755 "$MCP_AWS_SSO_PLUGIN_DIRS"
+for p in exec_command ec2_exec template; do
+  ln -s "$repo/target/debug/libmcp_aws_sso_plugin_$p.so" "$MCP_AWS_SSO_PLUGIN_DIRS/"
+done
 bin="$repo/target/debug/mcp-aws-sso"
 
 step "Log in (the sandbox approves the device code by itself)" "mcp-aws-sso login --no-launch-browser"

@@ -30,7 +30,7 @@ def test_tools_list_answers_with_nothing_configured(host):
     for name in ("testkit_slow", "testkit_panic", "aws_sso_check_access"):
         assert name in tools, f"{name} missing from {sorted(tools)}"
     check = tools["aws_sso_check_access"]
-    assert check.title == "Check role access"
+    assert check.title == "AWS SSO Check Role Access"
     assert check.annotations.read_only_hint is True
     assert check.input_schema["required"] == ["accountId"]
     assert check.output_schema["type"] == "object"

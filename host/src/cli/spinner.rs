@@ -15,8 +15,7 @@ impl Spinner {
     pub fn start(message: &str) -> Self {
         let bar = ProgressBar::new_spinner();
         bar.set_style(
-            ProgressStyle::with_template("{spinner} {msg} ({elapsed})")
-                .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+            ProgressStyle::with_template("{spinner} {msg}").unwrap_or_else(|_| ProgressStyle::default_spinner()),
         );
         bar.set_message(message.to_string());
         bar.enable_steady_tick(Duration::from_millis(120));

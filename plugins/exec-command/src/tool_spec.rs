@@ -37,7 +37,7 @@ output is cut to the server's MCP_AWS_SSO_MAX_OUTPUT characters with a note.
 pub fn tool_spec() -> ToolSpec {
     ToolSpec {
         name: TOOL_NAME.into(),
-        title: "Execute AWS CLI command".into(),
+        title: "AWS SSO Execute Command".into(),
         description: DESCRIPTION.into(),
         input_schema: input_schema(),
         output_schema: Some(output_schema()),

@@ -9,7 +9,7 @@ pub const CHECK_ACCESS: &str = "aws_sso_check_access";
 pub fn check_access() -> ToolSpec {
     ToolSpec {
         name: CHECK_ACCESS.into(),
-        title: "Check role access".into(),
+        title: "AWS SSO Check Role Access".into(),
         description: "Checks which of your roles in an AWS account can be used right now by obtaining \
                       short-lived credentials for each (or for one named role), and reports when they expire \
                       or why they could not be obtained. Never shows the credentials."
