@@ -70,9 +70,10 @@ impl Registry {
     }
 
     /// Checks that all of `specs` could be added, without adding any: a plugin is registered
-    /// whole or not at all.
-    pub fn check(&self, specs: &[ToolSpec]) -> Result<(), RegisterError> {
+    /// whole or not at all. Returns the compiled validators, in order, for [`Registry::add`].
+    pub fn check(&self, specs: &[ToolSpec]) -> Result<Vec<jsonschema::Validator>, RegisterError> {
         let mut seen = std::collections::HashSet::new();
+        let mut validators = Vec::with_capacity(specs.len());
         for spec in specs {
             check_name(&spec.name)?;
             let verb = cli_verb(&spec.name);
@@ -94,14 +95,20 @@ impl Registry {
                     origin: "the same plugin".to_string(),
                 });
             }
-            compile_schema(spec)?;
+            validators.push(compile_schema(spec)?);
         }
+        Ok(validators)
+    }
+
+    /// Registers one tool after checking it.
+    pub fn register(&mut self, spec: ToolSpec, handler: Handler) -> Result<(), RegisterError> {
+        let validator = self.check(std::slice::from_ref(&spec))?.remove(0);
+        self.add(spec, handler, validator);
         Ok(())
     }
 
-    pub fn register(&mut self, spec: ToolSpec, handler: Handler) -> Result<(), RegisterError> {
-        self.check(std::slice::from_ref(&spec))?;
-        let validator = compile_schema(&spec)?;
+    /// Adds a tool that [`Registry::check`] accepted, with the validator it compiled.
+    pub fn add(&mut self, spec: ToolSpec, handler: Handler, validator: jsonschema::Validator) {
         self.order.push(spec.name.clone());
         self.tools.insert(
             spec.name.clone(),
@@ -111,7 +118,6 @@ impl Registry {
                 validator,
             },
         );
-        Ok(())
     }
 
     /// All tools in registration order.

@@ -84,3 +84,16 @@ def cached_secrets(home: Path) -> list[str]:
 
 def mode(path: Path) -> int:
     return path.stat().st_mode & 0o777
+
+
+async def wait_until_authenticated(session, timeout: float = 20):
+    """Polls `aws_sso_status` on an MCP session until the pending login completed; returns the
+    last status result (the MCP login finishes in the background, after the user approved)."""
+    import anyio
+
+    with anyio.fail_after(timeout):
+        while True:
+            status = await session.call_tool("aws_sso_status", {})
+            if status.structured_content["state"] == "authenticated":
+                return status
+            await anyio.sleep(0.3)

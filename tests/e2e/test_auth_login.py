@@ -18,7 +18,7 @@ import anyio
 import pytest
 
 from host_harness import HOST_BINARY, SSO_REGION, START_URL, text_of
-from sso_helpers import login, mode, read_token, sha1_hex, sso_cache_dir, token_path
+from sso_helpers import login, mode, read_token, sha1_hex, sso_cache_dir, token_path, wait_until_authenticated
 
 FAKE_BROWSER = """
 import sys, urllib.request
@@ -217,12 +217,7 @@ def test_mcp_login_answers_at_once_then_completes_in_the_background(host, sso):
             second = await session.call_tool("aws_sso_login", {"launchBrowser": False})
             code = first.structured_content["userCode"]
             sso.approve(code)
-            with anyio.fail_after(20):
-                while True:
-                    status = await session.call_tool("aws_sso_status", {})
-                    if status.structured_content["state"] == "authenticated":
-                        break
-                    await anyio.sleep(0.3)
+            status = await wait_until_authenticated(session)
             again = await session.call_tool("aws_sso_login", {})
             return first, second, status, again
 

@@ -13,7 +13,7 @@ import json
 import anyio
 
 from host_harness import text_of
-from sso_helpers import cached_secrets, login, read_token, token_path
+from sso_helpers import cached_secrets, login, read_token, token_path, wait_until_authenticated
 
 
 def run(coro_fn, *args):
@@ -55,13 +55,7 @@ def test_no_secret_in_stderr_logs_or_results_with_debug(host, sso, tmp_path):
                 results = [await session.call_tool("aws_sso_logout", {})]
                 results.append(await session.call_tool("aws_sso_login", {"launchBrowser": False}))
                 sso.approve(results[-1].structured_content["userCode"])
-                with anyio.fail_after(20):
-                    while True:
-                        status = await session.call_tool("aws_sso_status", {})
-                        if status.structured_content["state"] == "authenticated":
-                            break
-                        await anyio.sleep(0.3)
-                results.append(status)
+                results.append(await wait_until_authenticated(session))
                 secrets.update(cached_secrets(host.home))
                 results.append(await session.call_tool("testkit_context", {"accountId": "222222222222",
                                                                            "roleName": "PowerUser"}))

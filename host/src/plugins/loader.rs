@@ -133,15 +133,12 @@ fn load_one(path: &Path) -> Result<LoadedPlugin, String> {
 }
 
 fn register(plugin: LoadedPlugin, registry: &mut Registry) -> Result<Arc<LoadedPlugin>, String> {
-    let name = plugin.manifest.name.clone();
-    registry
+    let validators = registry
         .check(&plugin.manifest.tools)
-        .map_err(|e| format!("plugin `{name}` was not loaded: {e}"))?;
+        .map_err(|e| format!("plugin `{}` was not loaded: {e}", plugin.manifest.name))?;
     let plugin = Arc::new(plugin);
-    for spec in &plugin.manifest.tools {
-        registry
-            .register(spec.clone(), Handler::Plugin(plugin.clone()))
-            .map_err(|e| format!("plugin `{name}` was not loaded: {e}"))?;
+    for (spec, validator) in plugin.manifest.tools.iter().zip(validators) {
+        registry.add(spec.clone(), Handler::Plugin(plugin.clone()), validator);
     }
     Ok(plugin)
 }
