@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use crate::secret::Secret;
 use crate::source::Source;
+use crate::warning::ConfigWarning;
 
 /// The merged, validated configuration. Build it with [`Config::load`] or [`Config::load_from`].
 #[derive(Debug, Clone)]
@@ -39,6 +40,8 @@ pub struct Config {
     pub provenance: BTreeMap<&'static str, Source>,
     /// The files that were (or would have been) read, for `doctor` and help texts.
     pub files: ConfigFiles,
+    /// Settings that loaded but are probably not what the user meant; the host prints each once.
+    pub warnings: Vec<ConfigWarning>,
 }
 
 /// IAM Identity Center settings.

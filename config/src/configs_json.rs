@@ -17,7 +17,9 @@ use serde_json::{Map, Value};
 use crate::error::ConfigError;
 use crate::keys;
 use crate::layers::Layer;
+use crate::near_miss;
 use crate::source::Source;
+use crate::warning::ConfigWarning;
 
 /// Section names, highest priority first: ours, then the TypeScript package's two names.
 pub const SECTIONS: &[&str] = &["aws-sso", "@aashari/mcp-server-aws-sso", "mcp-server-aws-sso"];
@@ -30,6 +32,8 @@ pub(crate) struct ConfigsJson {
     pub layer: Layer,
     /// Its `plugins` object: one JSON object per plugin name.
     pub plugins: Map<String, Value>,
+    /// Section and key names that look like typos of ours (they are not read).
+    pub warnings: Vec<ConfigWarning>,
 }
 
 /// Where configs.json lives for a home directory.
@@ -63,7 +67,9 @@ pub(crate) fn read(path: &Path) -> Result<ConfigsJson, ConfigError> {
     parse(path, &root)
 }
 
-fn empty(path: &Path) -> ConfigsJson {
+/// What a missing file contributes; also what a broken one is replaced by when the host loads
+/// leniently (for `doctor` and the other verbs that must work with a broken file).
+pub(crate) fn empty(path: &Path) -> ConfigsJson {
     ConfigsJson {
         section: None,
         layer: Layer::new(Source::ConfigsJson {
@@ -71,7 +77,27 @@ fn empty(path: &Path) -> ConfigsJson {
             section: String::new(),
         }),
         plugins: Map::new(),
+        warnings: Vec::new(),
     }
+}
+
+/// Top-level names that look like one of [`SECTIONS`] but are not: `aws_sso`, `aws-ssso`, or a
+/// name built around ours such as `mcp-aws-sso`.
+fn misspelled_sections(path: &Path, root: &Map<String, Value>) -> Vec<ConfigWarning> {
+    root.keys()
+        .filter(|name| !SECTIONS.contains(&name.as_str()))
+        .filter_map(|name| {
+            let meant = near_miss::meant(name, SECTIONS).or_else(|| {
+                let lower = name.to_ascii_lowercase().replace('_', "-");
+                lower.contains("aws-sso").then_some(SECTIONS[0])
+            })?;
+            Some(ConfigWarning::MisspelledSection {
+                path: path.to_owned(),
+                found: name.clone(),
+                meant,
+            })
+        })
+        .collect()
 }
 
 fn parse(path: &Path, root: &Value) -> Result<ConfigsJson, ConfigError> {
@@ -84,12 +110,16 @@ fn parse(path: &Path, root: &Value) -> Result<ConfigsJson, ConfigError> {
     let Value::Object(root) = root else {
         return Err(shape("the top level".into(), "an object of server sections", root));
     };
+    let mut warnings = misspelled_sections(path, root);
     // `null` counts as absent, like a blank string does for values.
     let Some((name, section)) = SECTIONS
         .iter()
         .find_map(|name| root.get(*name).filter(|v| !v.is_null()).map(|v| (*name, v)))
     else {
-        return Ok(empty(path));
+        return Ok(ConfigsJson {
+            warnings,
+            ..empty(path)
+        });
     };
     let Value::Object(section) = section else {
         return Err(shape(format!("{name:?}"), "an object", section));
@@ -103,7 +133,19 @@ fn parse(path: &Path, root: &Value) -> Result<ConfigsJson, ConfigError> {
         None | Some(Value::Null) => {}
         Some(Value::Object(environments)) => {
             for (key, value) in environments {
-                let Some(key) = keys::known(key) else { continue };
+                let Some(key) = keys::known(key) else {
+                    // Other keys are allowed (the TypeScript server exports them all to its
+                    // environment), but one typo away from ours is a setting that silently fails.
+                    if let Some(meant) = near_miss::meant(key, keys::ALL) {
+                        warnings.push(ConfigWarning::MisspelledKey {
+                            path: path.to_owned(),
+                            section: name,
+                            found: key.clone(),
+                            meant,
+                        });
+                    }
+                    continue;
+                };
                 // The TypeScript server documents strings, but hand-written files carry
                 // `"PORT": 3000` and `"DEBUG": true`; both mean what they say.
                 match value {
@@ -157,6 +199,7 @@ fn parse(path: &Path, root: &Value) -> Result<ConfigsJson, ConfigError> {
         section: Some(name),
         layer,
         plugins,
+        warnings,
     })
 }
 
@@ -223,5 +266,34 @@ mod tests {
 
         let error = parsed(json!(["aws-sso"])).err().unwrap();
         assert!(error.to_string().contains("the top level"), "{error}");
+    }
+
+    #[test]
+    fn near_misses_of_sections_and_keys_are_warned_about() {
+        let file = parsed(json!({
+            "aws_sso": {"environments": {"AWS_SSO_START_URL": "https://x.awsapps.com/start"}},
+            "mcp-aws-sso": {},
+            "aws-s3": {},
+            "mcp-server-aws-sso": {"environments": {"AWS_SSO_REGOIN": "us-east-1", "HTTPS_PROXY": "x"}},
+        }))
+        .unwrap();
+        let mut found: Vec<(String, &str)> = file
+            .warnings
+            .iter()
+            .map(|w| match w {
+                ConfigWarning::MisspelledSection { found, meant, .. } => (found.clone(), *meant),
+                ConfigWarning::MisspelledKey { found, meant, .. } => (found.clone(), *meant),
+                other => panic!("unexpected {other:?}"),
+            })
+            .collect();
+        found.sort();
+        assert_eq!(
+            found,
+            [
+                ("AWS_SSO_REGOIN".to_string(), keys::AWS_SSO_REGION),
+                ("aws_sso".to_string(), "aws-sso"),
+                ("mcp-aws-sso".to_string(), "aws-sso"),
+            ]
+        );
     }
 }

@@ -102,10 +102,16 @@ pub enum ConfigError {
 
 /// `KEY=value (from somewhere)`, with the value quoted only when it needs to be, so that the
 /// common case reads like the line the user typed: `PORT=abc (from the environment)`.
-struct KeyAt<'a> {
+pub(crate) struct KeyAt<'a> {
     key: &'a str,
     value: &'a str,
     origin: &'a Source,
+}
+
+impl<'a> KeyAt<'a> {
+    pub(crate) fn new(key: &'a str, value: &'a str, origin: &'a Source) -> Self {
+        KeyAt { key, value, origin }
+    }
 }
 
 impl fmt::Display for KeyAt<'_> {

@@ -22,6 +22,11 @@ pub enum Source {
         /// The section as written between brackets: `default`, `profile dev` or `sso-session corp`.
         profile: String,
     },
+    /// A command-line flag that stands for the key, such as `--port` for `PORT`.
+    CommandLine {
+        /// The flag as typed, e.g. `--port`.
+        flag: &'static str,
+    },
     /// Nothing set the key: the built-in default.
     Default,
 }
@@ -47,6 +52,7 @@ impl fmt::Display for Source {
             Source::AwsProfile { path, profile } => {
                 write!(f, "from {}, [{profile}]", path.display())
             }
+            Source::CommandLine { flag } => write!(f, "from the command line, {flag}"),
             Source::Default => f.write_str("the default"),
         }
     }

@@ -48,9 +48,9 @@ pub(crate) fn is_http_url(text: &str) -> bool {
     !host.is_empty() && !host.starts_with(':') && !text.chars().any(|c| c.is_whitespace() || c.is_control())
 }
 
-/// 1-65535: port 0 would mean "any free port", which a client could never find.
+/// 0-65535; 0 asks the system for a free port (the server prints the address it got).
 pub(crate) fn port(text: &str) -> Option<u16> {
-    text.parse::<u16>().ok().filter(|port| *port != 0)
+    text.parse::<u16>().ok()
 }
 
 /// A bind address: an IP address, or a host name such as `localhost`.
@@ -171,7 +171,8 @@ mod tests {
     fn ports_and_hosts() {
         assert_eq!(port("3000"), Some(3000));
         assert_eq!(port("65535"), Some(65535));
-        for bad in ["0", "65536", "abc", "-1", "30.5"] {
+        assert_eq!(port("0"), Some(0));
+        for bad in ["65536", "99999", "abc", "-1", "30.5", ""] {
             assert_eq!(port(bad), None, "{bad}");
         }
         for ok in ["127.0.0.1", "0.0.0.0", "::1", "[::1]", "localhost", "my-host.internal"] {

@@ -10,12 +10,31 @@ fn port_from_the_environment() {
     home.set("PORT", "abc");
     assert_eq!(
         home.error(),
-        "PORT=abc (from the environment) is not a port number (1-65535)"
+        "PORT=abc (from the environment) is not a port number from 0 to 65535 (0 picks a free port)"
     );
-    home.set("PORT", "0");
-    assert!(home.error().starts_with("PORT=0 (from the environment)"));
     home.set("PORT", "65536");
     assert!(home.error().starts_with("PORT=65536 "));
+    home.set("PORT", "0");
+    assert_eq!(home.config().http.port, 0);
+}
+
+#[test]
+fn the_port_flag_says_what_port_says() {
+    let mut home = Home::new();
+    home.set("PORT", "99999");
+    let from_env = home.error();
+    let from_flag = mcp_aws_sso_config::port_flag("--port", "99999")
+        .unwrap_err()
+        .to_string();
+    assert_eq!(
+        from_env,
+        "PORT=99999 (from the environment) is not a port number from 0 to 65535 (0 picks a free port)"
+    );
+    assert_eq!(
+        from_flag,
+        "PORT=99999 (from the command line, --port) is not a port number from 0 to 65535 (0 picks a free port)"
+    );
+    assert_eq!(mcp_aws_sso_config::port_flag("--port", "8080").unwrap(), 8080);
 }
 
 #[test]
@@ -44,11 +63,6 @@ fn transport_mode() {
 #[test]
 fn other_bad_values() {
     let cases = [
-        (
-            "DEBUG",
-            "maybe",
-            "DEBUG=maybe (from the environment) is not true or false",
-        ),
         ("MCP_AWS_SSO_READ_ONLY", "on", "MCP_AWS_SSO_READ_ONLY=on "),
         (
             "AWS_SSO_START_URL",
