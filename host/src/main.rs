@@ -19,16 +19,12 @@ mod registry;
 
 use std::process::ExitCode;
 
+use cli::startup::Startup;
+
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().collect();
-    let (config, config_error) = match mcp_aws_sso_config::Config::load() {
-        Ok(config) => (config, None),
-        // `doctor` still runs, on defaults, to report the error next to everything else.
-        Err(error) if args.get(1).map(String::as_str) == Some("doctor") => match fallback_config() {
-            Some(config) => (config, Some(error)),
-            None => return config_failure(&error),
-        },
-        Err(error) => return config_failure(&error),
+    let Some((config, problems)) = Startup::of(&args).accept(mcp_aws_sso_config::Config::load_lenient()) else {
+        return ExitCode::from(cli::EXIT_USAGE);
     };
     logging::init(config.debug);
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
@@ -40,18 +36,6 @@ fn main() -> ExitCode {
     };
     runtime.block_on(async move {
         let app = app::App::start(config);
-        cli::dispatch(app, args, config_error).await
+        cli::dispatch(app, args, problems).await
     })
-}
-
-fn config_failure(error: &mcp_aws_sso_config::ConfigError) -> ExitCode {
-    eprintln!("error: {error}");
-    ExitCode::from(cli::EXIT_USAGE)
-}
-
-/// The configuration with nothing set but HOME, for `doctor` when the real one does not load.
-fn fallback_config() -> Option<mcp_aws_sso_config::Config> {
-    let home = std::env::var_os("HOME")?;
-    let env = std::collections::HashMap::from([("HOME".to_string(), home.to_string_lossy().into_owned())]);
-    mcp_aws_sso_config::Config::load_from(&env, std::path::Path::new(&home)).ok()
 }

@@ -64,11 +64,11 @@ def test_unknown_verb_is_a_usage_error(host):
 
 
 def test_bad_configuration_names_the_key_and_its_source(host):
-    out = host.cli("plugins", PORT="abc")
+    out = host.cli("status", PORT="abc")
     assert out.returncode == 2
     assert "PORT=abc (from the environment)" in out.stderr
     config = host.configure(AWS_REGION="not a region")
-    out = host.cli("plugins")
+    out = host.cli("status")
     assert out.returncode == 2
     assert 'AWS_REGION="not a region"' in out.stderr and str(config) in out.stderr
 
@@ -77,7 +77,7 @@ def test_malformed_configs_json_is_reported_not_a_crash(host):
     path = host.home / ".mcp" / "configs.json"
     path.parent.mkdir(parents=True)
     path.write_text('{"aws-sso": {"environments": {"AWS_REGION": "us-east-1",}}')
-    out = host.cli("plugins")
+    out = host.cli("status")
     assert out.returncode == 2
     assert str(path) in out.stderr
     assert "panicked" not in out.stderr

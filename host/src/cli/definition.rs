@@ -32,10 +32,10 @@ pub fn build(app: &App) -> Command {
                         .help("HTTP bind address; default from MCP_AWS_SSO_HTTP_HOST, else 127.0.0.1"),
                 )
                 .arg(
+                    // Checked when serving, by the same rule and with the same message as PORT.
                     Arg::new("port")
                         .long("port")
-                        .value_parser(value_parser!(u16).range(0..))
-                        .help("HTTP port; default from PORT, else 3000"),
+                        .help("HTTP port (0 picks a free one); default from PORT, else 3000"),
                 )
                 .arg(
                     Arg::new("token")

@@ -9,6 +9,7 @@ mod doctor;
 mod plugins_report;
 mod run_tool;
 mod spinner;
+pub mod startup;
 pub mod tool_command;
 
 use std::process::ExitCode;
@@ -25,9 +26,10 @@ pub const EXIT_OK: u8 = 0;
 pub const EXIT_TOOL_ERROR: u8 = 1;
 pub const EXIT_USAGE: u8 = 2;
 
-/// Parses `args` against the registry and runs what they ask for. `config_error` is the reason the
-/// configuration could not be loaded, when `app` runs on defaults for `doctor`'s sake.
-pub async fn dispatch(app: Arc<App>, args: Vec<String>, config_error: Option<ConfigError>) -> ExitCode {
+/// Parses `args` against the registry and runs what they ask for. `config_problems` are the parts
+/// of the configuration that were left out because they are broken (only the verbs that
+/// [`startup::Startup`] lets run with a broken configuration get here with any).
+pub async fn dispatch(app: Arc<App>, args: Vec<String>, config_problems: Vec<ConfigError>) -> ExitCode {
     let matches = match build(&app).try_get_matches_from(args) {
         Ok(matches) => matches,
         Err(error) => {
@@ -40,7 +42,7 @@ pub async fn dispatch(app: Arc<App>, args: Vec<String>, config_error: Option<Con
         None => crate::mcp::serve_configured(app, None).await,
         Some(("serve", sub)) => crate::mcp::serve_configured(app, Some(sub)).await,
         Some(("plugins", sub)) => plugins_report::print(&app, sub.get_flag("json")),
-        Some(("doctor", sub)) => doctor::run(&app, config_error.as_ref(), sub.get_flag("json")).await,
+        Some(("doctor", sub)) => doctor::run(&app, &config_problems, sub.get_flag("json")).await,
         Some(("completions", sub)) => {
             let shell = *sub.get_one::<clap_complete::Shell>("shell").expect("required by clap");
             clap_complete::generate(shell, &mut build(&app), "mcp-aws-sso", &mut std::io::stdout());
