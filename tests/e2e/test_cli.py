@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 
 def test_help_lists_host_verbs_and_one_verb_per_tool(host):
     out = host.cli("--help")
@@ -117,3 +119,40 @@ def test_doctor_still_runs_when_the_configuration_is_broken(host):
     assert out.returncode == 1
     assert "PORT=99999 (from the environment)" in out.stdout
     assert "plugins" in out.stdout
+
+
+def fake_aws(directory, version_line: str, stream: str = "stdout"):
+    """An `aws` on PATH that only answers `--version`, as AWS CLI v2 (stdout) or v1 (stderr) do."""
+    directory.mkdir()
+    script = directory / "aws"
+    redirect = " >&2" if stream == "stderr" else ""
+    script.write_text(f"#!/bin/sh\necho '{version_line}'{redirect}\n")
+    script.chmod(0o755)
+    return directory
+
+
+
+@pytest.mark.parametrize(
+    ("version_line", "stream", "mark", "summary", "hint"),
+    [
+        ("aws-cli/2.9.19 Python/3.11.2 Linux/6.1.0 source/x86_64.debian.12 prompt/off", "stdout", "!", "AWS CLI v2 (aws-cli/2.9.19",
+         "AWS CLI 2.9.19 ignores AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_<SERVICE>"),
+        ("aws-cli/2.13.0 Python/3.11.4 Linux/6.1.0 exe/x86_64.ubuntu.22 prompt/off", "stdout", "✔", "AWS CLI v2 (aws-cli/2.13.0", None),
+        ("aws-cli/1.33.2 Python/3.13.5 Linux/6.1.0 botocore/1.35.2", "stderr", "!", "AWS CLI v1 (aws-cli/1.33.2", "v2 is recommended"),
+        ("aws-cli/1.27.0 Python/3.10.0 Linux/6.1.0 botocore/1.29.0", "stderr", "!", "AWS CLI v1 (aws-cli/1.27.0",
+         "AWS CLI 1.27.0 ignores AWS_ENDPOINT_URL"),
+    ],
+)
+def test_doctor_names_the_aws_cli_major_version(host, tmp_path, version_line, stream, mark, summary, hint):
+    bin_dir = fake_aws(tmp_path / "fake-bin", version_line, stream)
+    out = host.cli("doctor", PATH=f"{bin_dir}:{host.env()['PATH']}")
+    lines = out.stdout.splitlines()
+    index = next(i for i, line in enumerate(lines) if line.startswith(f"{mark} aws cli"))
+    assert summary in lines[index], lines[index]
+    following = "\n".join(line for line in lines[index + 1:index + 4] if line.startswith("  "))
+    if hint is None:
+        assert "ignores" not in following and "recommended" not in following, following
+    else:
+        assert hint in following, following
+        if "v1" in summary:
+            assert "v2 is recommended" in following
