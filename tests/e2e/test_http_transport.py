@@ -200,6 +200,20 @@ def test_a_browser_page_on_another_origin_is_refused(server):
     assert raw_post(server.port).status == 200
 
 
+def test_refusals_are_logged_with_the_header_as_sent(server):
+    """The log names what a person can search for, never the server's internal structures."""
+    for origin in ("http://evil.example.com", "https://attacker.test:8443", "null"):
+        assert raw_post(server.port, headers={"Origin": origin}).status == 403
+    assert raw_post(server.port, host="rebind.attacker.test:1234").status == 403
+    log = server.stderr()
+    assert "origin=http://evil.example.com" in log, log
+    assert "origin=https://attacker.test:8443" in log, log
+    assert "origin=null" in log, log
+    assert "host=rebind.attacker.test:1234" in log, log
+    for internal in ("Tuple {", "NormalizedOrigin", "NormalizedAuthority", "scheme:", "Null"):
+        assert internal not in log, log
+
+
 def test_a_rebinding_host_header_is_refused(server):
     rebound = raw_post(server.port, host=f"evil.example.com:{server.port}")
     assert rebound.status == 403, rebound

@@ -18,6 +18,7 @@ use rmcp::transport::streamable_http_server::{StreamableHttpServerConfig, Stream
 use tokio_util::sync::CancellationToken;
 
 use super::McpServer;
+use super::local_origin::{self, LocalOnly};
 use crate::app::App;
 
 /// Where and how to listen, after flags and configuration are merged.
@@ -71,20 +72,23 @@ pub async fn serve(app: Arc<App>, options: HttpOptions) -> ExitCode {
     });
 
     let shutdown = CancellationToken::new();
+    // The bound port, not the requested one: with `--port 0` the OS picks it, and the server's
+    // own origin (`http://127.0.0.1:<port>`) must still be accepted.
+    let rules = Arc::new(LocalOnly::new(ip, bound.port()));
     let mcp = StreamableHttpService::new(
         {
             let app = app.clone();
             move || Ok(McpServer::new(app.clone()))
         },
         Arc::new(LocalSessionManager::default()),
-        // The bound port, not the requested one: with `--port 0` the OS picks it, and the
-        // server's own origin (`http://127.0.0.1:<port>`) must still be accepted.
-        rmcp_config(ip, bound.port(), shutdown.clone()),
+        rmcp_config(&rules, shutdown.clone()),
     );
     let token = options.token.map(Arc::new);
+    // The last layer runs first: a foreign page is refused before it learns a token is needed.
     let router = Router::new()
         .nest_service("/mcp", mcp)
-        .layer(middleware::from_fn_with_state(token, require_bearer_token));
+        .layer(middleware::from_fn_with_state(token, require_bearer_token))
+        .layer(middleware::from_fn_with_state(rules, local_origin::refuse_foreign));
 
     // Tests and scripts read this line to find the port when they ask for port 0.
     eprintln!("mcp-aws-sso: serving MCP (streamable HTTP) at http://{bound}/mcp");
@@ -108,33 +112,17 @@ pub async fn serve(app: Arc<App>, options: HttpOptions) -> ExitCode {
     }
 }
 
-/// Host and Origin rules: loopback names always; the bind address itself when it is a specific
-/// address; browser origins only from this machine.
-fn rmcp_config(ip: IpAddr, port: u16, shutdown: CancellationToken) -> StreamableHttpServerConfig {
-    let mut hosts = vec![
-        "localhost".to_string(),
-        "127.0.0.1".to_string(),
-        "::1".to_string(),
-        "[::1]".to_string(),
-    ];
+/// rmcp's transport settings, with the Host and Origin lists of [`LocalOnly`].
+fn rmcp_config(rules: &LocalOnly, shutdown: CancellationToken) -> StreamableHttpServerConfig {
     let config = StreamableHttpServerConfig::default()
         .with_cancellation_token(shutdown)
         .with_sse_keep_alive(Some(Duration::from_secs(15)))
-        .with_allowed_origins([
-            format!("http://localhost:{port}"),
-            format!("http://127.0.0.1:{port}"),
-            format!("http://[::1]:{port}"),
-        ])
+        .with_allowed_origins(rules.allowed_origins())
         .enforce_origin_validation();
-    if ip.is_unspecified() {
-        // Bound to every interface: the Host a client uses cannot be known; the bearer token
-        // (warned about above when missing) is what protects the server then.
-        return config.disable_allowed_hosts();
+    match rules.allowed_hosts() {
+        Some(hosts) => config.with_allowed_hosts(hosts),
+        None => config.disable_allowed_hosts(),
     }
-    if !ip.is_loopback() {
-        hosts.push(ip.to_string());
-    }
-    config.with_allowed_hosts(hosts)
 }
 
 async fn require_bearer_token(State(token): State<Option<Arc<String>>>, request: Request, next: Next) -> Response {

@@ -2,6 +2,7 @@
 
 pub mod client_log;
 mod http;
+mod local_origin;
 pub mod server;
 mod stdio;
 mod tool_result;
