@@ -7,12 +7,23 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$(pwd)
 
-step() { printf '\n\033[1m== %s\033[0m\n$ %s\n' "$1" "$2"; }
+# Bold step titles on a terminal only (and not with NO_COLOR): piped output has no escapes.
+if [ -t 1 ] && [ -z "${NO_COLOR:-}" ] && [ "${TERM:-}" != dumb ]; then
+  step() { printf '\n\033[1m== %s\033[0m\n$ %s\n' "$1" "$2"; }
+else
+  step() { printf '\n== %s\n$ %s\n' "$1" "$2"; }
+fi
 
-echo "Preparing the sandbox's Python environment (.venv) and building (debug)…"
+echo "Preparing the sandbox's Python environment (.venv)…"
 if [ ! -x .venv/bin/python ]; then python3 -m venv .venv; fi
 .venv/bin/pip install --quiet --disable-pip-version-check -r tests/requirements.txt
-cargo build --locked --quiet
+if [ ! -x target/debug/mcp-aws-sso ]; then
+  echo "Building mcp-aws-sso (debug). The first build compiles the AWS SDK: about 7 minutes on a"
+  echo "2-core machine (see Prerequisites in README.md); later builds take seconds. Cargo's progress follows."
+else
+  echo "Building mcp-aws-sso (debug; only what changed)…"
+fi
+cargo build --locked
 
 work=$(mktemp -d)
 pids=()

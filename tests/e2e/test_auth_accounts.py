@@ -92,7 +92,7 @@ def test_the_listing_is_cached_across_calls_and_processes_until_refresh(host, lo
     first, second, calls_cached, third = run(scenario)
     assert first.structured_content["fromCache"] is False
     assert second.structured_content["fromCache"] is True
-    assert "cached for 600 s" in text_of(second)
+    assert "From the cache: listed " in text_of(second) and "the cache is kept 600 s" in text_of(second)
     assert calls_cached == 1
     assert third.structured_content["fromCache"] is False
     assert sso.state()["calls"]["ListAccounts"] == 2

@@ -13,6 +13,7 @@ use mcp_aws_sso_plugin_api::{ToolAnnotations, ToolError, ToolOutput, ToolSpec};
 use serde_json::{Map, Value, json};
 
 use super::BuiltinTool;
+use super::mention::{self, Mention};
 use super::time_left::time_left;
 use crate::auth::{
     Auth, BrowserOutcome, CachedToken, LoginOptions, LoginOutcome, PendingLogin, SsoSession, format_unix, human_unix,
@@ -39,10 +40,11 @@ impl LoginTool {
             FrontEnd::Mcp => self.auth.login(options).await?,
             FrontEnd::Cli => self.login_at_terminal(options, ctx).await?,
         };
+        let say = Mention::for_call(ctx);
         Ok(match outcome {
-            LoginOutcome::AlreadyLoggedIn(token) => authenticated(&session, &token, "already_authenticated"),
-            LoginOutcome::Completed(token) => authenticated(&session, &token, "authenticated"),
-            LoginOutcome::Pending { login, reused } => pending(&session, &login, reused),
+            LoginOutcome::AlreadyLoggedIn(token) => authenticated(&session, &token, "already_authenticated", say),
+            LoginOutcome::Completed(token) => authenticated(&session, &token, "authenticated", say),
+            LoginOutcome::Pending { login, reused } => pending(&session, &login, reused, say),
         })
     }
 
@@ -101,7 +103,7 @@ fn terminal_instructions(login: &PendingLogin) -> String {
     )
 }
 
-fn authenticated(session: &SsoSession, token: &CachedToken, status: &str) -> ToolOutput {
+fn authenticated(session: &SsoSession, token: &CachedToken, status: &str, say: Mention) -> ToolOutput {
     let heading = if status == "already_authenticated" {
         "You are already signed in to AWS SSO; no new login is needed."
     } else {
@@ -116,7 +118,7 @@ fn authenticated(session: &SsoSession, token: &CachedToken, status: &str) -> Too
         "# AWS SSO: {title}\n\n{heading}\n\n\
          - **Start URL**: {url}\n- **Region**: {region}\n- **Session expires**: {expires} ({left} left)\n\n\
          {refresh}\n\n\
-         Next: `aws_sso_ls_accounts` lists your accounts and roles; `aws_sso_exec_command` runs AWS CLI commands with a role.",
+         Next: {ls_accounts} lists your accounts and roles; {exec_command} runs AWS CLI commands with a role.",
         title = if status == "already_authenticated" {
             "Already Authenticated"
         } else {
@@ -126,6 +128,8 @@ fn authenticated(session: &SsoSession, token: &CachedToken, status: &str) -> Too
         region = session.region,
         expires = human_unix(token.expires_at),
         left = time_left(token.seconds_left()),
+        ls_accounts = say.tool(mention::LS_ACCOUNTS),
+        exec_command = say.tool(mention::EXEC_COMMAND),
     );
     ToolOutput::text(text).with_structured(json!({
         "status": status,
@@ -137,7 +141,7 @@ fn authenticated(session: &SsoSession, token: &CachedToken, status: &str) -> Too
     }))
 }
 
-fn pending(session: &SsoSession, login: &PendingLogin, reused: bool) -> ToolOutput {
+fn pending(session: &SsoSession, login: &PendingLogin, reused: bool, say: Mention) -> ToolOutput {
     let auth = &login.authorization;
     let browser_line = match &login.browser {
         BrowserOutcome::Opened => "A browser window was opened at the URL below.".to_string(),
@@ -150,10 +154,18 @@ fn pending(session: &SsoSession, login: &PendingLogin, reused: bool) -> ToolOutp
         "Ask the user to open the URL and approve the code."
     };
     let next = if login.auto_poll {
-        "The server completes the login in the background as soon as the code is approved. Then call \
-         `aws_sso_status` to confirm, or go on with `aws_sso_ls_accounts`."
+        format!(
+            "The server completes the login in the background as soon as the code is approved. Then call \
+             {} to confirm, or go on with {}.",
+            say.tool(mention::STATUS),
+            say.tool(mention::LS_ACCOUNTS)
+        )
     } else {
-        "After the code is approved, call `aws_sso_login` or `aws_sso_status` again to complete the login."
+        format!(
+            "After the code is approved, call {} or {} again to complete the login.",
+            say.tool(mention::LOGIN),
+            say.tool(mention::STATUS)
+        )
     };
     let text = format!(
         "# AWS SSO: Login Pending\n\n{intro} {browser_line}\n\n\

@@ -9,6 +9,7 @@ use mcp_aws_sso_plugin_api::{ToolAnnotations, ToolError, ToolOutput, ToolSpec};
 use serde_json::{Value, json};
 
 use super::BuiltinTool;
+use super::mention::{self, Mention};
 use crate::auth::{Auth, PortalLogout};
 use crate::call_context::CallContext;
 
@@ -21,7 +22,7 @@ impl LogoutTool {
         Self { auth }
     }
 
-    async fn run(&self) -> Result<ToolOutput, ToolError> {
+    async fn run(&self, say: Mention) -> Result<ToolOutput, ToolError> {
         let session = self.auth.session()?.clone();
         let report = self.auth.logout().await?;
         let (portal_state, portal_line) = match &report.portal {
@@ -63,8 +64,9 @@ impl LogoutTool {
         };
         let text = format!(
             "# AWS SSO: Logged Out\n\n{headline}\n\n- **Start URL**: {url}\n- {portal_line}\n- {removed_line}\n\n\
-             Run `aws_sso_login` to sign in again.",
+             Run {login} to sign in again.",
             url = session.start_url,
+            login = say.tool(mention::LOGIN),
         );
         Ok(ToolOutput::text(text).with_structured(json!({
             "hadSession": report.had_session,
@@ -110,7 +112,7 @@ impl BuiltinTool for LogoutTool {
         }
     }
 
-    fn call<'a>(&'a self, _args: Value, _ctx: &'a CallContext) -> BoxFuture<'a, Result<ToolOutput, ToolError>> {
-        self.run().boxed()
+    fn call<'a>(&'a self, _args: Value, ctx: &'a CallContext) -> BoxFuture<'a, Result<ToolOutput, ToolError>> {
+        self.run(Mention::for_call(ctx)).boxed()
     }
 }

@@ -16,8 +16,9 @@ use mcp_aws_sso_plugin_api::{ErrorKind, ToolAnnotations, ToolError, ToolOutput, 
 use serde_json::{Value, json};
 
 use super::BuiltinTool;
+use super::mention::{self, Mention};
 use super::time_left::ago;
-use crate::auth::{AccountDirectory, AccountEntry, Auth, ListingProgress, format_unix};
+use crate::auth::{AccountDirectory, AccountEntry, Auth, ListingProgress, format_unix, human_unix};
 use crate::call_context::CallContext;
 
 /// Room kept for the note that says how many accounts were left out.
@@ -70,6 +71,7 @@ impl LsAccountsTool {
             filter.as_deref(),
             self.max_chars,
             self.auth.accounts_cache_ttl().as_secs(),
+            Mention::for_call(ctx),
         ))
     }
 }
@@ -80,6 +82,7 @@ fn render(
     filter: Option<&str>,
     max_chars: usize,
     ttl_seconds: u64,
+    say: Mention,
 ) -> ToolOutput {
     let needle = filter.map(str::to_lowercase);
     let mut matched: Vec<&AccountEntry> = directory
@@ -97,11 +100,18 @@ fn render(
     let total = directory.accounts.len();
     let role_count: usize = matched.iter().map(|a| a.roles.len()).sum();
     let failed: Vec<&&AccountEntry> = matched.iter().filter(|a| a.roles_error.is_some()).collect();
+    let refresh = say.arg("refresh", Some(&Value::Bool(true)));
+    // The age comes from the listing's own timestamp, which the disk cache keeps: a listing read
+    // back by a new process is as old as when it was made, not as old as the process.
+    let cache_age = directory.age().as_secs();
     let source = if from_cache {
         format!(
-            "Listed {} (cached for {} s; `refresh: true` lists again).",
-            ago(directory.age().as_secs()),
-            ttl_seconds
+            "From the cache: listed {} ({}); the cache is kept {ttl_seconds} s, {refresh} lists again.",
+            match cache_age {
+                0 => "less than a second ago".to_string(),
+                age => ago(age),
+            },
+            human_unix(directory.fetched_at_ms / 1000),
         )
     } else {
         format!(
@@ -127,12 +137,16 @@ fn render(
     if !failed.is_empty() {
         let _ = write!(
             text,
-            "\n⚠️ The roles of {} account(s) could not be listed (see below); `refresh: true` tries again.\n",
+            "\n⚠️ The roles of {} account(s) could not be listed (see below); {refresh} tries again.\n",
             failed.len()
         );
     }
-    let footer = "\n---\nUse an account id and a role name with `aws_sso_exec_command`. \
-                  `filter` narrows the list (part of an account id, name, email or role).";
+    let filter_arg = say.arg("filter", None);
+    let footer = format!(
+        "\n---\nUse an account id and a role name with {}. \
+         {filter_arg} narrows the list (part of an account id, name, email or role).",
+        say.tool(mention::EXEC_COMMAND)
+    );
 
     let mut shown = 0;
     if matched.is_empty() {
@@ -174,14 +188,14 @@ fn render(
             let _ = write!(
                 text,
                 "\n**{omitted} more account{} not shown**: the text is capped at {max_chars} characters \
-                 (structuredContent lists all {}). Use `filter` with part of an account id, name, email or \
+                 (structuredContent lists all {}). Use {filter_arg} with part of an account id, name, email or \
                  role name to narrow the list.\n",
                 plural(omitted),
                 matched.len()
             );
         }
     }
-    text.push_str(footer);
+    text.push_str(&footer);
 
     let accounts: Vec<Value> = matched
         .iter()
@@ -212,6 +226,9 @@ fn render(
     });
     if let Some(filter) = filter {
         structured["filter"] = json!(filter);
+    }
+    if from_cache {
+        structured["cacheAgeSeconds"] = json!(cache_age);
     }
     ToolOutput::text(text).with_structured(structured)
 }
@@ -289,6 +306,7 @@ impl BuiltinTool for LsAccountsTool {
                     "accountsWithoutRoles": {"type": "integer", "description": "Accounts whose roles could not be listed"},
                     "filter": {"type": "string"},
                     "fromCache": {"type": "boolean"},
+                    "cacheAgeSeconds": {"type": "integer", "description": "Age of the cached listing, when fromCache"},
                     "fetchedAt": {"type": "string"},
                     "listingSeconds": {"type": "number"},
                     "throttledCalls": {"type": "integer"}
@@ -307,6 +325,7 @@ impl BuiltinTool for LsAccountsTool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::call_context::FrontEnd;
 
     fn directory(accounts: usize, roles: &[&str]) -> AccountDirectory {
         AccountDirectory {
@@ -334,6 +353,7 @@ mod tests {
             None,
             40_000,
             600,
+            Mention::new(FrontEnd::Mcp),
         );
         assert!(output.text.len() < 40_000, "{}", output.text.len());
         let structured = output.structured.unwrap();
@@ -349,7 +369,14 @@ mod tests {
 
     #[test]
     fn a_cut_list_says_how_many_were_left_out() {
-        let output = render(&directory(500, &["ReadOnly"]), true, None, 5_000, 600);
+        let output = render(
+            &directory(500, &["ReadOnly"]),
+            true,
+            None,
+            5_000,
+            600,
+            Mention::new(FrontEnd::Mcp),
+        );
         assert!(output.text.len() <= 5_000);
         let structured = output.structured.unwrap();
         let omitted = structured["omittedAccounts"].as_u64().unwrap();
@@ -374,8 +401,47 @@ mod tests {
             ("readonly", 3),
             ("nothing", 0),
         ] {
-            let output = render(&dir, false, Some(filter), 40_000, 600);
+            let output = render(&dir, false, Some(filter), 40_000, 600, Mention::new(FrontEnd::Mcp));
             assert_eq!(output.structured.unwrap()["matchedAccounts"], expected, "{filter}");
         }
+    }
+}
+
+#[cfg(test)]
+mod cache_tests {
+    use super::*;
+    use crate::call_context::FrontEnd;
+
+    fn listed_seconds_ago(seconds: i64) -> AccountDirectory {
+        let now_ms = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_millis() as i64;
+        AccountDirectory {
+            accounts: Vec::new(),
+            fetched_at_ms: now_ms - seconds * 1000,
+            took_ms: 1_000,
+            calls: 1,
+            throttled: 0,
+        }
+    }
+
+    #[test]
+    fn a_cached_listing_says_so_and_how_old_it_is() {
+        let directory = listed_seconds_ago(125);
+        let output = render(&directory, true, None, 40_000, 600, Mention::new(FrontEnd::Cli));
+        assert!(
+            output.text.contains("From the cache: listed 2 min ago ("),
+            "{}",
+            output.text
+        );
+        assert!(output.text.contains("`--refresh` lists again"), "{}", output.text);
+        assert!(!output.text.contains("just now"));
+        let age = output.structured.unwrap()["cacheAgeSeconds"].as_u64().unwrap();
+        assert!((125..130).contains(&age), "{age}");
+
+        let fresh = render(&directory, false, None, 40_000, 600, Mention::new(FrontEnd::Mcp));
+        assert!(fresh.text.contains("Listed just now in 1.0 s"), "{}", fresh.text);
+        assert!(fresh.structured.unwrap().get("cacheAgeSeconds").is_none());
     }
 }

@@ -4,6 +4,7 @@
 mod login;
 mod logout;
 mod ls_accounts;
+pub(crate) mod mention;
 mod status;
 pub(crate) mod time_left;
 

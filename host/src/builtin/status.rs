@@ -10,6 +10,7 @@ use mcp_aws_sso_plugin_api::{ToolAnnotations, ToolError, ToolOutput, ToolSpec};
 use serde_json::{Map, Value, json};
 
 use super::BuiltinTool;
+use super::mention::{self, Mention};
 use super::time_left::time_left;
 use crate::auth::{Auth, AuthError, CachedToken, PendingCheck, PendingLogin, format_unix, human_unix, now_unix};
 use crate::call_context::CallContext;
@@ -31,7 +32,7 @@ impl StatusTool {
         Self { auth }
     }
 
-    async fn run(&self) -> Result<ToolOutput, ToolError> {
+    async fn run(&self, say: Mention) -> Result<ToolOutput, ToolError> {
         self.auth.session()?;
         let mut notes = Vec::new();
         if let Some(failure) = self.auth.take_login_failure() {
@@ -58,7 +59,7 @@ impl StatusTool {
             (Err(_), Some(login)) => State::Pending(login),
             (Err(error), None) => self.without_session(error, &mut notes)?,
         };
-        Ok(render(&self.auth, state, &notes))
+        Ok(render(&self.auth, state, &notes, say))
     }
 }
 
@@ -88,7 +89,7 @@ impl StatusTool {
     }
 }
 
-fn render(auth: &Auth, state: State, notes: &[String]) -> ToolOutput {
+fn render(auth: &Auth, state: State, notes: &[String], say: Mention) -> ToolOutput {
     // The session is configured (the caller checked), so this cannot fail.
     let Ok(session) = auth.session() else {
         return ToolOutput::text("# AWS SSO: Session Status\n\nNot configured.");
@@ -112,7 +113,7 @@ fn render(auth: &Auth, state: State, notes: &[String]) -> ToolOutput {
             (
                 "authenticated",
                 "✅ **Authenticated**",
-                "Use `aws_sso_ls_accounts` to list accounts and roles.",
+                format!("Use {} to list accounts and roles.", say.tool(mention::LS_ACCOUNTS)),
             )
         }
         State::Expired(token) => {
@@ -120,7 +121,10 @@ fn render(auth: &Auth, state: State, notes: &[String]) -> ToolOutput {
             (
                 "expired",
                 "❌ **Session expired**",
-                "The session expired and cannot be refreshed. Run `aws_sso_login` to sign in again.",
+                format!(
+                    "The session expired and cannot be refreshed. Run {} to sign in again.",
+                    say.tool(mention::LOGIN)
+                ),
             )
         }
         State::Pending(login) => {
@@ -144,16 +148,23 @@ fn render(auth: &Auth, state: State, notes: &[String]) -> ToolOutput {
                 }),
             );
             let next = if login.auto_poll {
-                "Approve the code in the browser; the login completes in the background. Call `aws_sso_status` again to confirm."
+                format!(
+                    "Approve the code in the browser; the login completes in the background. Call {} again to confirm.",
+                    say.tool(mention::STATUS)
+                )
             } else {
-                "Approve the code in the browser, then call `aws_sso_status` or `aws_sso_login` again to complete the login."
+                format!(
+                    "Approve the code in the browser, then call {} or {} again to complete the login.",
+                    say.tool(mention::STATUS),
+                    say.tool(mention::LOGIN)
+                )
             };
             ("login_pending", "⏳ **Login pending**", next)
         }
         State::NotAuthenticated => (
             "not_authenticated",
             "❌ **Not authenticated**",
-            "Run `aws_sso_login` to sign in.",
+            format!("Run {} to sign in.", say.tool(mention::LOGIN)),
         ),
     };
     structured.insert("state".into(), json!(state_name));
@@ -228,7 +239,7 @@ impl BuiltinTool for StatusTool {
         }
     }
 
-    fn call<'a>(&'a self, _args: Value, _ctx: &'a CallContext) -> BoxFuture<'a, Result<ToolOutput, ToolError>> {
-        self.run().boxed()
+    fn call<'a>(&'a self, _args: Value, ctx: &'a CallContext) -> BoxFuture<'a, Result<ToolOutput, ToolError>> {
+        self.run(Mention::for_call(ctx)).boxed()
     }
 }

@@ -1,4 +1,5 @@
-//! Running one tool from the command line: markdown (or `--json`) on stdout, errors on stderr.
+//! Running one tool from the command line: the result on stdout (laid out for people on a
+//! terminal, markdown when piped, JSON with `--json`), errors on stderr.
 
 use std::process::ExitCode;
 
@@ -6,6 +7,7 @@ use clap::ArgMatches;
 use tokio_util::sync::CancellationToken;
 
 use super::spinner::Spinner;
+use super::terminal_markdown;
 use super::tool_command::arguments_from;
 use super::{EXIT_OK, EXIT_TOOL_ERROR, EXIT_USAGE};
 use crate::app::App;
@@ -53,7 +55,7 @@ pub async fn run(app: &App, verb: &str, matches: &ArgMatches) -> ExitCode {
                     .unwrap_or_else(|| serde_json::json!({ "text": output.text }));
                 println!("{value:#}");
             } else {
-                println!("{}", output.text.trim_end());
+                println!("{}", terminal_markdown::show(&output.text, terminal_markdown::wanted()));
             }
             ExitCode::from(if output.is_error { EXIT_TOOL_ERROR } else { EXIT_OK })
         }
