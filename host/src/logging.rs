@@ -14,7 +14,9 @@ pub fn init(debug: bool) {
     let stderr_filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default));
     let stderr = tracing_subscriber::fmt::layer()
         .with_writer(std::io::stderr)
-        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .with_ansi(
+            std::io::IsTerminal::is_terminal(&std::io::stderr()) && crate::cli::terminal_markdown::color_allowed(),
+        )
         .with_target(false)
         .with_filter(stderr_filter);
     let clients = ClientLogLayer.with_filter(filter::Targets::new().with_target("mcp_aws_sso", tracing::Level::DEBUG));

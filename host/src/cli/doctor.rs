@@ -219,7 +219,7 @@ async fn aws_cli() -> Check {
         Err(_) => Check::new(
             "aws cli",
             Status::Warn,
-            "the `aws` CLI is not on PATH; aws_sso_exec_command needs it",
+            "the `aws` CLI is not on PATH; `mcp-aws-sso exec-command` (the aws_sso_exec_command tool) needs it",
         )
         .hint(format!("Install AWS CLI v2: {AWS_CLI_INSTALL}")),
     }

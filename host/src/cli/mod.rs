@@ -10,7 +10,7 @@ mod plugins_report;
 mod run_tool;
 mod spinner;
 pub mod startup;
-mod terminal_markdown;
+pub mod terminal_markdown;
 pub mod tool_command;
 
 use std::process::ExitCode;

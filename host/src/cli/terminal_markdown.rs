@@ -19,17 +19,21 @@ pub enum Rendering {
     Terminal { color: bool },
 }
 
-/// Markdown unless stdout is a terminal; colour unless `NO_COLOR` is set (to anything but the
-/// empty string, as <https://no-color.org> says) or the terminal is `dumb`.
+/// Markdown unless stdout is a terminal; colour there when [`color_allowed`]
+/// (<https://no-color.org>).
 pub fn wanted() -> Rendering {
     if !std::io::stdout().is_terminal() {
         return Rendering::Markdown;
     }
+    Rendering::Terminal { color: color_allowed() }
+}
+
+/// Whether the environment allows colour on a terminal: not with `NO_COLOR` set to anything but
+/// the empty string, not on a `dumb` terminal. Logs on stderr follow the same rule.
+pub fn color_allowed() -> bool {
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
     let dumb = std::env::var("TERM").is_ok_and(|term| term == "dumb");
-    Rendering::Terminal {
-        color: !no_color && !dumb,
-    }
+    !no_color && !dumb
 }
 
 /// `markdown` as it should be shown.
