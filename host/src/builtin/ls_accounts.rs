@@ -48,12 +48,12 @@ impl LsAccountsTool {
             }
             let done = (p.pages + p.roles_done) as f64;
             let total = p.listing_complete.then_some((p.pages + p.accounts_listed) as f64);
-            let listed = if p.listing_complete { "" } else { "so far" };
+            let listed = if p.listing_complete { "" } else { " so far" };
             ctx.progress(
                 done,
                 total,
                 format!(
-                    "Listed {} accounts {listed}; roles fetched for {}",
+                    "Listed {} accounts{listed}; roles fetched for {}",
                     p.accounts_listed, p.roles_done
                 ),
             );

@@ -9,7 +9,7 @@ use std::time::Duration;
 use mcp_aws_sso_config::{Config, ConfigError, keys};
 use serde_json::json;
 
-use super::{EXIT_OK, EXIT_TOOL_ERROR};
+use super::{EXIT_OK, EXIT_TOOL_ERROR, aws_cli_version};
 use crate::app::App;
 use crate::auth::{human_unix, now_unix};
 use crate::builtin::time_left::time_left;
@@ -209,7 +209,13 @@ async fn aws_cli() -> Check {
         Ok(out) if out.status.success() => {
             // AWS CLI v1 prints its version on stderr, v2 on stdout.
             let text = if out.stdout.is_empty() { out.stderr } else { out.stdout };
-            aws_cli_version_check(String::from_utf8_lossy(&text).trim())
+            let verdict = aws_cli_version::judge(&String::from_utf8_lossy(&text));
+            let status = if verdict.fine { Status::Ok } else { Status::Warn };
+            let check = Check::new("aws cli", status, verdict.summary);
+            match verdict.hint {
+                Some(hint) => check.hint(hint),
+                None => check,
+            }
         }
         Ok(out) => Check::new(
             "aws cli",
@@ -221,76 +227,8 @@ async fn aws_cli() -> Check {
             Status::Warn,
             "the `aws` CLI is not on PATH; `mcp-aws-sso exec-command` (the aws_sso_exec_command tool) needs it",
         )
-        .hint(format!("Install AWS CLI v2: {AWS_CLI_INSTALL}")),
+        .hint(format!("Install AWS CLI v2: {}", aws_cli_version::INSTALL_GUIDE)),
     }
-}
-
-const AWS_CLI_INSTALL: &str = "https://docs.aws.amazon.com/cli/latest/userguide/getting-started-install.html";
-
-/// The AWS CLI read service endpoints from `AWS_ENDPOINT_URL` and `AWS_ENDPOINT_URL_<SERVICE>`
-/// from 2.13.0 (v2) and 1.29.0 (v1) on; before that, commands go to the public AWS endpoints
-/// whatever those variables say.
-const ENDPOINT_URL_SINCE_V2: (u64, u64) = (2, 13);
-const ENDPOINT_URL_SINCE_V1: (u64, u64) = (1, 29);
-
-/// `aws --version` prints `aws-cli/2.15.30 Python/3.11.8 Linux/6.1 exe/x86_64 prompt/off`.
-fn aws_cli_version_check(text: &str) -> Check {
-    let first_line = text.lines().next().unwrap_or_default();
-    let Some((major, minor, patch)) = aws_cli_version(first_line) else {
-        return Check::new(
-            "aws cli",
-            Status::Warn,
-            format!("cannot tell the AWS CLI version from `aws --version`: {first_line}"),
-        )
-        .hint(format!(
-            "aws_sso_exec_command expects the AWS CLI, v2 recommended: {AWS_CLI_INSTALL}"
-        ));
-    };
-    let version = format!("{major}.{minor}.{patch}");
-    let ignores_endpoints = match major {
-        1 => (major, minor) < ENDPOINT_URL_SINCE_V1,
-        _ => (major, minor) < ENDPOINT_URL_SINCE_V2,
-    };
-    let endpoints_note = format!(
-        "AWS CLI {version} ignores AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_<SERVICE> (read from {}.{} on):          with endpoint overrides set, its commands still go to AWS.",
-        if major == 1 {
-            ENDPOINT_URL_SINCE_V1.0
-        } else {
-            ENDPOINT_URL_SINCE_V2.0
-        },
-        if major == 1 {
-            ENDPOINT_URL_SINCE_V1.1
-        } else {
-            ENDPOINT_URL_SINCE_V2.1
-        },
-    );
-    match major {
-        2 if !ignores_endpoints => Check::new("aws cli", Status::Ok, format!("AWS CLI v2 ({first_line})")),
-        2 => Check::new("aws cli", Status::Warn, format!("AWS CLI v2 ({first_line})"))
-            .hint(format!("{endpoints_note} Update to v2.13 or newer: {AWS_CLI_INSTALL}")),
-        1 => {
-            let mut hint = format!(
-                "v2 is recommended (v1 is in maintenance mode; v2 is what `aws sso login` documents): {AWS_CLI_INSTALL}"
-            );
-            if ignores_endpoints {
-                hint = format!("{endpoints_note}\n{hint}");
-            }
-            Check::new("aws cli", Status::Warn, format!("AWS CLI v1 ({first_line})")).hint(hint)
-        }
-        _ => Check::new("aws cli", Status::Warn, format!("AWS CLI v{major} ({first_line})")).hint(format!(
-            "Only AWS CLI v1 and v2 are known to this version of mcp-aws-sso; v2 is recommended: {AWS_CLI_INSTALL}"
-        )),
-    }
-}
-
-/// `(major, minor, patch)` from the `aws-cli/X.Y.Z` word.
-fn aws_cli_version(line: &str) -> Option<(u64, u64, u64)> {
-    let version = line.split_whitespace().find_map(|word| word.strip_prefix("aws-cli/"))?;
-    let mut parts = version.split('.').map(|part| {
-        let digits: String = part.chars().take_while(char::is_ascii_digit).collect();
-        digits.parse::<u64>().ok()
-    });
-    Some((parts.next()??, parts.next()??, parts.next().flatten().unwrap_or(0)))
 }
 
 fn plugins(app: &App) -> Vec<Check> {
@@ -387,37 +325,5 @@ async fn reachable(url: &str) -> Result<(), String> {
         Ok(Ok(_)) => Ok(()),
         Ok(Err(e)) => Err(e.to_string()),
         Err(_) => Err("no answer within 3 s".to_string()),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn aws_cli_versions_are_read_from_the_version_line() {
-        assert_eq!(
-            aws_cli_version("aws-cli/2.9.19 Python/3.11.2 Linux/6.1.0 source/x86_64.debian.12 prompt/off"),
-            Some((2, 9, 19))
-        );
-        assert_eq!(
-            aws_cli_version("aws-cli/1.33.2 Python/3.13.5 Linux/6.1.0 botocore/1.35.2"),
-            Some((1, 33, 2))
-        );
-        assert_eq!(aws_cli_version("aws-cli/2.13"), Some((2, 13, 0)));
-        assert_eq!(aws_cli_version("something else"), None);
-        assert_eq!(aws_cli_version("aws-cli/x.y"), None);
-    }
-
-    #[test]
-    fn v2_before_2_13_is_flagged_for_endpoint_overrides() {
-        let old = aws_cli_version_check("aws-cli/2.9.19 Python/3.11.2");
-        assert!(old.status == Status::Warn);
-        assert!(old.hint.unwrap().contains("ignores AWS_ENDPOINT_URL"));
-        let new = aws_cli_version_check("aws-cli/2.13.0 Python/3.11.2");
-        assert!(new.status == Status::Ok && new.hint.is_none());
-        let v1 = aws_cli_version_check("aws-cli/1.33.2 Python/3.13.5");
-        assert!(v1.status == Status::Warn);
-        assert!(v1.hint.unwrap().starts_with("v2 is recommended"));
     }
 }

@@ -4,6 +4,7 @@
 //! Flow: parse flags ([`definition`]) -> dispatch to the MCP server, a host verb, or a tool run
 //! ([`run_tool`]), whose exit code is 0 on success, 1 on a tool error and 2 on a usage error.
 
+mod aws_cli_version;
 mod definition;
 mod doctor;
 mod plugins_report;
