@@ -25,6 +25,8 @@ def test_the_demo_walks_every_step_and_cleans_up():
         assert expected in text, f"missing {expected!r} in the demo output"
     assert "Refused: the command contains a command separator" in out.stderr
     assert "WARN" not in out.stderr, "the demo should run without warnings"
+    # The build is not silent: cargo's own progress (here: the up-to-date check) is shown.
+    assert "Finished `dev` profile" in out.stderr
     # Not a terminal: plain text and markdown, no escape sequences (step titles, colours).
     assert "\x1b[" not in text and "\x1b[" not in out.stderr
     assert "\n== Session status\n$ mcp-aws-sso status\n" in text
