@@ -18,16 +18,17 @@ from host_harness import HOST_BINARY, text_of
 ANSI = re.compile(r"\x1b\[")
 
 
-def run_on_tty(host, *args: str, **env: str) -> tuple[int, str, str]:
-    """Runs the CLI with stdout on a pseudo-terminal (stderr piped, so no spinner); returns the
-    exit code, what the terminal showed (newlines as written) and stderr."""
+def run_on_tty(host, *args: str, stderr_too: bool = False, **env: str) -> tuple[int, str, str]:
+    """Runs the CLI with stdout on a pseudo-terminal (stderr piped, so no spinner, unless
+    `stderr_too`); returns the exit code, what the terminal showed (newlines as written) and
+    stderr (empty when it went to the terminal)."""
     controller, terminal = pty.openpty()
     process = subprocess.Popen(
         [str(HOST_BINARY), *args],
         env=host.env(**env),
         stdin=subprocess.DEVNULL,
         stdout=terminal,
-        stderr=subprocess.PIPE,
+        stderr=terminal if stderr_too else subprocess.PIPE,
     )
     os.close(terminal)
     shown = bytearray()
@@ -40,7 +41,7 @@ def run_on_tty(host, *args: str, **env: str) -> tuple[int, str, str]:
             break
         shown.extend(chunk)
     os.close(controller)
-    stderr = process.stderr.read().decode()
+    stderr = "" if stderr_too else process.stderr.read().decode()
     code = process.wait(timeout=60)
     return code, shown.decode().replace("\r\n", "\n"), stderr
 
@@ -133,3 +134,16 @@ def test_a_cached_listing_says_it_is_cached_and_how_old_from_the_stored_time(hos
     cached = json.loads(host.cli("ls-accounts", "--json").stdout)
     assert cached["fromCache"] is True
     assert 300 <= cached["cacheAgeSeconds"] < 360, cached
+
+
+def test_no_color_also_means_plain_logs_on_a_terminal(host, tmp_path):
+    """A plugin built for another ABI is skipped with a warning in the log: the log is coloured
+    on a terminal unless NO_COLOR says otherwise."""
+    from host_harness import make_plugin_dir
+
+    plugins = make_plugin_dir(tmp_path / "with-broken", "template", "abi-mismatch")
+    code, shown, _ = run_on_tty(host, "plugins", stderr_too=True, MCP_AWS_SSO_PLUGIN_DIRS=str(plugins))
+    assert "skipped plugin" in shown and ANSI.search(shown), repr(shown)
+    code, shown, _ = run_on_tty(host, "plugins", stderr_too=True, MCP_AWS_SSO_PLUGIN_DIRS=str(plugins), NO_COLOR="1")
+    assert "skipped plugin" in shown, shown
+    assert not ANSI.search(shown), repr(shown)
