@@ -74,6 +74,9 @@ struct Section {
     broken: Option<SyntaxError>,
 }
 
+/// A section that was found: its name and its keys.
+type Found<'a> = (&'a str, &'a HashMap<String, String>);
+
 /// The parsed file: section name (as `profile dev`, `default`, `sso-session corp`) to its keys.
 #[derive(Debug, Default)]
 pub(crate) struct AwsConfigFile {
@@ -175,7 +178,7 @@ impl AwsConfigFile {
     }
 
     /// The keys of section `name`; an error when the section has a syntax error.
-    fn section(&self, name: &str) -> Result<Option<(&str, &HashMap<String, String>)>, ConfigError> {
+    fn section(&self, name: &str) -> Result<Option<Found<'_>>, ConfigError> {
         let Some((name, section)) = self.sections.get_key_value(name) else {
             return Ok(None);
         };
@@ -191,7 +194,7 @@ impl AwsConfigFile {
 
     /// The section of profile `name`. For `default`, `[profile default]` is preferred over
     /// `[default]`, as the AWS SDKs do.
-    fn profile(&self, name: &str) -> Result<Option<(&str, &HashMap<String, String>)>, ConfigError> {
+    fn profile(&self, name: &str) -> Result<Option<Found<'_>>, ConfigError> {
         let prefixed = self.section(&format!("profile {name}"))?;
         if name == "default" && prefixed.is_none() {
             self.section("default")
