@@ -12,7 +12,9 @@
 //! process) writes nothing.
 //!
 //! Within one process callers first queue on an async mutex, so that waiting for the file lock
-//! never parks more than one blocking thread.
+//! never parks more than one blocking thread. An uncontended lock is taken in place
+//! (non-blocking `open` + `try_lock`); only a lock another process holds is waited for on a
+//! blocking thread.
 
 use std::fs::{File, OpenOptions};
 use std::io::{self, Read, Seek, SeekFrom, Write};
@@ -52,11 +54,18 @@ impl TokenLock {
     /// Waits until this caller owns the token file.
     pub async fn acquire(&self) -> Result<TokenLockGuard<'_>, FileError> {
         let in_process = self.in_process.lock().await;
-        let path = self.path.clone();
-        let file = tokio::task::spawn_blocking(move || lock_file(&path))
-            .await
-            .map_err(|e| self.fail("lock", io::Error::other(e)))?
-            .map_err(|(action, source)| self.fail(action, source))?;
+        let file = open_lock_file(&self.path).map_err(|(action, source)| self.fail(action, source))?;
+        let file = match FileExt::try_lock(&file) {
+            Ok(()) => file,
+            Err(fs4::TryLockError::WouldBlock) => {
+                // Another process owns the token: wait for it without blocking the runtime.
+                tokio::task::spawn_blocking(move || FileExt::lock(&file).map(|()| file))
+                    .await
+                    .map_err(|e| self.fail("lock", io::Error::other(e)))?
+                    .map_err(|e| self.fail("lock", e))?
+            }
+            Err(fs4::TryLockError::Error(error)) => return Err(self.fail("lock", error)),
+        };
         Ok(TokenLockGuard {
             file,
             path: &self.path,
@@ -73,7 +82,7 @@ impl TokenLock {
     }
 }
 
-fn lock_file(path: &Path) -> Result<File, (&'static str, io::Error)> {
+fn open_lock_file(path: &Path) -> Result<File, (&'static str, io::Error)> {
     if let Some(dir) = path.parent() {
         ensure_private_dir(dir).map_err(|e| ("create the directory of", e.source))?;
     }
@@ -84,10 +93,9 @@ fn lock_file(path: &Path) -> Result<File, (&'static str, io::Error)> {
         use std::os::unix::fs::OpenOptionsExt;
         options.mode(0o600);
     }
-    let file = options.open(path).map_err(|e| ("open", e))?;
-    // `FileExt::lock`, not the inherent `File::lock`: one implementation on every platform.
-    FileExt::lock(&file).map_err(|e| ("lock", e))?;
-    Ok(file)
+    // `FileExt::lock` / `try_lock` (fs4), not the inherent `File` ones: one implementation on
+    // every platform and toolchain.
+    options.open(path).map_err(|e| ("open", e))
 }
 
 impl TokenLockGuard<'_> {
