@@ -7,7 +7,9 @@
 //! deleted: removing a lock file while another process waits on it would give two owners.
 //!
 //! The lock file also carries the session's logout epoch, a counter a logout raises while it
-//! holds the lock. A login remembers the epoch it started in and stores its token only if no
+//! holds the lock. Its text is deliberately not JSON: `aws sso logout` JSON-loads every file in
+//! that directory and tests `'accessToken' in contents`, which would crash on a JSON number;
+//! a file that does not parse is skipped. A login remembers the epoch it started in and stores its token only if no
 //! logout came in between, so a browser approval that arrives after `mcp-aws-sso logout` (in any
 //! process) writes nothing.
 //!
@@ -23,6 +25,9 @@ use std::path::{Path, PathBuf};
 use fs4::FileExt;
 
 use crate::private_file::{FileError, ensure_private_dir};
+
+/// What precedes the logout count in the lock file (and keeps it from being JSON).
+const EPOCH_PREFIX: &str = "mcp-aws-sso token lock, logouts: ";
 
 pub struct TokenLock {
     path: PathBuf,
@@ -107,7 +112,11 @@ impl TokenLockGuard<'_> {
             .seek(SeekFrom::Start(0))
             .and_then(|_| self.file.read_to_string(&mut text));
         match read {
-            Ok(_) => text.trim().parse().unwrap_or(0),
+            Ok(_) => text
+                .rsplit(':')
+                .next()
+                .and_then(|count| count.trim().parse().ok())
+                .unwrap_or(0),
             Err(error) => {
                 tracing::debug!("cannot read {}: {error}", self.path.display());
                 0
@@ -122,7 +131,7 @@ impl TokenLockGuard<'_> {
             .file
             .set_len(0)
             .and_then(|_| self.file.seek(SeekFrom::Start(0)))
-            .and_then(|_| self.file.write_all(next.to_string().as_bytes()));
+            .and_then(|_| self.file.write_all(format!("{EPOCH_PREFIX}{next}\n").as_bytes()));
         write.map_err(|source| FileError {
             action: "write",
             path: self.path.to_owned(),
@@ -154,6 +163,11 @@ mod tests {
         }
         let mut again = lock.acquire().await.unwrap();
         assert_eq!(again.logout_epoch(), 2);
+        let text = std::fs::read_to_string(lock.path()).unwrap();
+        assert!(
+            serde_json::from_str::<serde_json::Value>(&text).is_err(),
+            "{text:?} must not be JSON"
+        );
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
