@@ -100,7 +100,7 @@ impl Config {
         let aws_config = value(keys::AWS_CONFIG_FILE)
             .map(|path| expand_tilde(&path, home))
             .unwrap_or_else(|| aws_profile::default_path(home));
-        let file = AwsConfigFile::read(&aws_config).unwrap_or_else(|problem| {
+        let file = AwsConfigFile::read_if_needed(&aws_config, |key| upper.get(key).is_some()).unwrap_or_else(|problem| {
             problems.push(problem);
             None
         });

@@ -89,9 +89,13 @@ def test_cli_login_completes_the_device_flow_and_writes_the_aws_cli_cache(host, 
     # Secret files are 0600 in 0700 directories, and no temp file stays behind.
     assert mode(path) == 0o600
     assert mode(sso_cache_dir(host.home)) == 0o700
+    # The token, the client registration, and the token's lock file beside it; nothing else.
+    json_files = sorted(p.name for p in sso_cache_dir(host.home).glob("*.json"))
+    assert len(json_files) == 2 and path.name in json_files, json_files
     files = sorted(p.name for p in sso_cache_dir(host.home).iterdir())
-    assert len(files) == 2 and all(name.endswith(".json") for name in files), files
-    registration_file = next(p for p in sso_cache_dir(host.home).iterdir() if p != path)
+    assert files == sorted([*json_files, f"{path.name}.lock"]), files
+    assert mode(sso_cache_dir(host.home) / f"{path.name}.lock") == 0o600
+    registration_file = next(p for p in sso_cache_dir(host.home).glob("*.json") if p != path)
     registration = json.loads(registration_file.read_text())
     assert registration["clientId"] == token["clientId"]
     assert registration["scopes"] == ["sso:account:access"]
@@ -343,3 +347,23 @@ def test_a_missing_start_url_says_which_key_to_set(host, sso):
     assert result.returncode == 1
     assert "AWS_SSO_START_URL" in result.stderr
     assert "configs.json" in result.stderr
+
+
+def test_a_login_without_network_says_which_host_in_one_line(host, sso, free_port):
+    # `.invalid` never resolves (RFC 2606); a port nobody listens on refuses the connection.
+    unresolvable = host.cli("login", "--no-launch-browser", AWS_ENDPOINT_URL_SSO_OIDC="http://oidc.sandbox.invalid")
+    refused_url = f"http://127.0.0.1:{free_port()}"
+
+    async def scenario():
+        async with host.mcp(AWS_ENDPOINT_URL_SSO_OIDC=refused_url) as session:
+            return await session.call_tool("aws_sso_login", {"launchBrowser": False})
+
+    refused = run(scenario)
+
+    assert unresolvable.returncode == 1
+    [line] = [l for l in unresolvable.stderr.splitlines() if l.startswith("error:")]
+    assert "cannot resolve oidc.sandbox.invalid" in line and "AWS_ENDPOINT_URL_SSO_OIDC" in line, line
+    assert refused.is_error
+    assert f"{refused_url.removeprefix('http://')} refused the connection" in text_of(refused)
+    for text in (unresolvable.stderr, text_of(refused)):
+        assert "DispatchFailure" not in text and "ConnectorError" not in text and "{" not in text, text

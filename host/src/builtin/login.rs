@@ -17,7 +17,7 @@ use super::mention::{self, Mention};
 use super::time_left::time_left;
 use crate::auth::{
     Auth, BrowserOutcome, CachedToken, LoginOptions, LoginOutcome, PendingLogin, SsoSession, format_unix, human_unix,
-    now_unix,
+    now_unix, tool_error,
 };
 use crate::call_context::{CallContext, FrontEnd};
 
@@ -35,9 +35,9 @@ impl LoginTool {
             launch_browser: args.get("launchBrowser").and_then(Value::as_bool).unwrap_or(true),
             auto_poll: args.get("autoPoll").and_then(Value::as_bool).unwrap_or(true),
         };
-        let session = self.auth.session()?.clone();
+        let session = self.auth.session().map_err(tool_error)?.clone();
         let outcome = match ctx.front_end {
-            FrontEnd::Mcp => self.auth.login(options).await?,
+            FrontEnd::Mcp => self.auth.login(options).await.map_err(tool_error)?,
             FrontEnd::Cli => self.login_at_terminal(options, ctx).await?,
         };
         let say = Mention::for_call(ctx);
@@ -60,10 +60,10 @@ impl LoginTool {
                 format!("Waiting for approval in the browser ({seconds} s)"),
             );
         };
-        Ok(self
-            .auth
+        self.auth
             .login_and_wait(options, ctx.cancellation(), &announce, checks, &on_wait)
-            .await?)
+            .await
+            .map_err(tool_error)
     }
 }
 

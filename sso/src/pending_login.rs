@@ -7,8 +7,8 @@ use std::sync::{Arc, Mutex};
 
 use tokio_util::sync::CancellationToken;
 
-use super::cache_time::now_unix;
-use super::device_flow::DeviceAuthorization;
+use crate::cache_time::now_unix;
+use crate::device_flow::DeviceAuthorization;
 
 /// What happened when the browser was to be opened.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -28,6 +28,9 @@ pub struct PendingLogin {
     pub auto_poll: bool,
     /// Stops the background poll (logout, or a new login replacing this one).
     pub cancel: CancellationToken,
+    /// The session's logout epoch when the login started (see `token_lock`): a logout since
+    /// then, in any process, keeps this login from storing its token.
+    pub logout_epoch: u64,
 }
 
 impl PendingLogin {

@@ -14,8 +14,9 @@ use std::time::{Duration, Instant};
 use futures::{StreamExt, TryStreamExt};
 use serde::{Deserialize, Serialize};
 
-use super::rate_limiter::{AdaptiveRateLimiter, backoff};
-use super::service_errors::{Failure, classify};
+use crate::rate_limiter::{AdaptiveRateLimiter, backoff};
+use crate::sdk_clients::Portal;
+use crate::service_errors::{Failure, classify};
 
 /// Role fetches in flight (or waiting for their slot) at once.
 pub const CONCURRENCY: usize = 32;
@@ -104,7 +105,7 @@ struct AccountInfo {
 
 /// Lists every account with its roles.
 pub async fn fetch_directory(
-    portal: &aws_sdk_sso::Client,
+    portal: &Portal,
     limiter: &AdaptiveRateLimiter,
     access_token: &str,
     progress: &ProgressFn<'_>,
@@ -117,7 +118,7 @@ pub async fn fetch_directory(
     let lister = async move {
         let mut next_token: Option<String> = None;
         loop {
-            let page = paced(limiter, counters, || {
+            let page = paced(limiter, counters, &portal.endpoint, || {
                 portal
                     .list_accounts()
                     .access_token(access_token)
@@ -193,9 +194,63 @@ pub async fn fetch_directory(
     })
 }
 
+/// `directory` with the roles of every account whose roles failed asked for again, concurrently
+/// under the rate limit. An account that fails again stays marked; a rejected token (401) ends
+/// the retry so that the caller can refresh. The listing keeps its time: retrying a few accounts
+/// does not make the rest of it younger.
+pub async fn retry_failed(
+    portal: &Portal,
+    limiter: &AdaptiveRateLimiter,
+    access_token: &str,
+    directory: &AccountDirectory,
+    progress: &ProgressFn<'_>,
+) -> Result<AccountDirectory, Failure> {
+    let counters = Counters::default();
+    let counters = &counters;
+    counters.listed.store(directory.accounts.len(), Ordering::Relaxed);
+    counters.listing_complete.store(1, Ordering::Relaxed);
+    counters.roles_done.store(
+        directory.accounts.len() - directory.failed_accounts(),
+        Ordering::Relaxed,
+    );
+    // Owned ids: a stream over borrowed entries trips the compiler's Send check for the caller.
+    let failed: Vec<(usize, String)> = directory
+        .accounts
+        .iter()
+        .enumerate()
+        .filter(|(_, entry)| entry.roles_error.is_some())
+        .map(|(index, entry)| (index, entry.account_id.clone()))
+        .collect();
+    let retried: Vec<(usize, Result<Vec<String>, Failure>)> = futures::stream::iter(failed)
+        .map(|(index, account_id)| async move {
+            let result = roles_paced(portal, limiter, counters, access_token, &account_id).await;
+            counters.roles_done.fetch_add(1, Ordering::Relaxed);
+            progress(counters.snapshot());
+            (index, result)
+        })
+        .buffer_unordered(CONCURRENCY)
+        .collect()
+        .await;
+    let mut updated = directory.clone();
+    for (index, result) in retried {
+        let entry = &mut updated.accounts[index];
+        match result {
+            Ok(roles) => {
+                entry.roles = roles;
+                entry.roles_error = None;
+            }
+            Err(Failure::Unauthorized) => return Err(Failure::Unauthorized),
+            Err(other) => entry.roles_error = Some(other.describe()),
+        }
+    }
+    updated.calls += counters.calls.load(Ordering::Relaxed) as u64;
+    updated.throttled += counters.throttled.load(Ordering::Relaxed) as u64;
+    Ok(updated)
+}
+
 /// The roles of one account (every page), paced by `limiter`.
 pub async fn account_roles(
-    portal: &aws_sdk_sso::Client,
+    portal: &Portal,
     limiter: &AdaptiveRateLimiter,
     access_token: &str,
     account_id: &str,
@@ -205,7 +260,7 @@ pub async fn account_roles(
 }
 
 async fn roles_paced(
-    portal: &aws_sdk_sso::Client,
+    portal: &Portal,
     limiter: &AdaptiveRateLimiter,
     counters: &Counters,
     access_token: &str,
@@ -214,7 +269,7 @@ async fn roles_paced(
     let mut roles = Vec::new();
     let mut next_token: Option<String> = None;
     loop {
-        let page = paced(limiter, counters, || {
+        let page = paced(limiter, counters, &portal.endpoint, || {
             portal
                 .list_account_roles()
                 .access_token(access_token)
@@ -238,7 +293,12 @@ async fn roles_paced(
 }
 
 /// One portal call under the rate limit, retried on throttling and transient failures.
-async fn paced<T, E, F, Fut>(limiter: &AdaptiveRateLimiter, counters: &Counters, mut call: F) -> Result<T, Failure>
+async fn paced<T, E, F, Fut>(
+    limiter: &AdaptiveRateLimiter,
+    counters: &Counters,
+    endpoint: &str,
+    mut call: F,
+) -> Result<T, Failure>
 where
     F: FnMut() -> Fut,
     Fut: Future<Output = Result<T, aws_sdk_sso::error::SdkError<E, aws_sdk_sso::config::http::HttpResponse>>>,
@@ -254,7 +314,7 @@ where
                 limiter.on_success();
                 return Ok(value);
             }
-            Err(error) => classify(&error),
+            Err(error) => classify(&error, endpoint),
         };
         let wait = match failure {
             Failure::Throttled if throttled < MAX_THROTTLED_RETRIES => {
@@ -281,6 +341,16 @@ pub fn unix_millis() -> i64 {
 }
 
 impl AccountDirectory {
+    /// Whether every account's roles were listed.
+    pub fn is_complete(&self) -> bool {
+        self.accounts.iter().all(|a| a.roles_error.is_none())
+    }
+
+    /// How many accounts are listed without their roles.
+    pub fn failed_accounts(&self) -> usize {
+        self.accounts.iter().filter(|a| a.roles_error.is_some()).count()
+    }
+
     /// Age of the listing.
     pub fn age(&self) -> Duration {
         Duration::from_millis((unix_millis() - self.fetched_at_ms).max(0) as u64)

@@ -12,25 +12,60 @@
 //! Credentials are reused until [`REUSE_MARGIN_SECONDS`] before they expire, long enough for a
 //! tool call that started with them to finish. Each (account, role) has its own lock, so
 //! concurrent calls for one role make one GetRoleCredentials call.
+//!
+//! Credentials are only as good as the SSO session they came from: a logout or a login as
+//! someone else must stop their use at once, in this process and in any other. So credentials
+//! in memory carry the identity of the token they were minted with and are served only while
+//! that token is the one on disk. A file in `~/.aws/cli/cache` carries no such identity (the AWS
+//! CLI writes them too): it is reused only when it was written after the current token file.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
-use mcp_aws_sso_plugin_api::Credentials;
 use serde::{Deserialize, Serialize};
+use std::fmt;
 
-use super::cache_time::{self, now_unix};
-use super::private_file;
-use super::python_json::python_json_string;
-use super::service_errors::{Failure, classify};
-use super::sso_session::{SsoSession, sha1_hex};
+use crate::cache_time::{self, now_unix};
+use crate::private_file;
+use crate::python_json::python_json_string;
+use crate::sdk_clients::Portal;
+use crate::service_errors::{Failure, classify};
+use crate::sso_session::{SsoSession, sha1_hex};
+use crate::token_cache::{OnDisk, TokenId};
 
 /// Credentials closer than this to expiry are fetched again (botocore uses 15 minutes; a tool
 /// call lasts at most the configured call timeout, 5 minutes by default).
 pub const REUSE_MARGIN_SECONDS: i64 = 10 * 60;
 
-type Slot = Arc<tokio::sync::Mutex<Option<Credentials>>>;
+/// Short-lived credentials of one role. `Debug` shows only the access key id.
+#[derive(Clone, PartialEq, Eq)]
+pub struct RoleCredentials {
+    pub access_key_id: String,
+    pub secret_access_key: String,
+    pub session_token: String,
+    /// Expiry as Unix seconds.
+    pub expiration: i64,
+}
+
+impl fmt::Debug for RoleCredentials {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RoleCredentials")
+            .field("access_key_id", &self.access_key_id)
+            .field("secret_access_key", &"<redacted>")
+            .field("session_token", &"<redacted>")
+            .field("expiration", &self.expiration)
+            .finish()
+    }
+}
+
+/// Credentials and the token they were minted with.
+struct Minted {
+    credentials: RoleCredentials,
+    token: TokenId,
+}
+
+type Slot = Arc<tokio::sync::Mutex<Option<Minted>>>;
 
 pub struct RoleCredentialCache {
     dir: PathBuf,
@@ -45,33 +80,41 @@ impl RoleCredentialCache {
         }
     }
 
-    /// Cached credentials for the role, else the result of `fetch` (then cached). `force`
-    /// skips both caches (the caller saw the cached credentials rejected).
+    /// Cached credentials for the role minted with the `current` token, else the result of
+    /// `fetch` (credentials and the token they were minted with), then cached. `force` skips
+    /// both caches (the caller saw the cached credentials rejected).
     pub async fn get<F, Fut, E>(
         &self,
         session: &SsoSession,
         account_id: &str,
         role: &str,
         force: bool,
+        current: &OnDisk,
         fetch: F,
-    ) -> Result<Credentials, E>
+    ) -> Result<RoleCredentials, E>
     where
         F: FnOnce() -> Fut,
-        Fut: Future<Output = Result<Credentials, E>>,
+        Fut: Future<Output = Result<(RoleCredentials, TokenId), E>>,
     {
         let slot = self.slot(account_id, role);
         let mut entry = slot.lock().await;
         let path = self.path(session, account_id, role);
         if !force {
-            if let Some(cached) = entry.as_ref().filter(|c| is_reusable(c)) {
-                return Ok(cached.clone());
+            if let Some(cached) = entry
+                .as_ref()
+                .filter(|m| m.token == current.id && is_reusable(&m.credentials))
+            {
+                return Ok(cached.credentials.clone());
             }
-            if let Some(cached) = read_cli_entry(&path).filter(is_reusable) {
-                *entry = Some(cached.clone());
+            if let Some(cached) = read_cli_entry(&path, current).filter(is_reusable) {
+                *entry = Some(Minted {
+                    credentials: cached.clone(),
+                    token: current.id.clone(),
+                });
                 return Ok(cached);
             }
         }
-        let fresh = fetch().await?;
+        let (fresh, token) = fetch().await?;
         tracing::debug!(
             "fetched role credentials for {role} in {account_id}, valid until {}",
             cache_time::format_unix(fresh.expiration)
@@ -80,7 +123,10 @@ impl RoleCredentialCache {
             // The memory cache still works; only other processes miss out.
             tracing::warn!("{error}");
         }
-        *entry = Some(fresh.clone());
+        *entry = Some(Minted {
+            credentials: fresh.clone(),
+            token,
+        });
         Ok(fresh)
     }
 
@@ -125,11 +171,11 @@ impl RoleCredentialCache {
 
 /// GetRoleCredentials with `access_token`.
 pub async fn fetch(
-    portal: &aws_sdk_sso::Client,
+    portal: &Portal,
     access_token: &str,
     account_id: &str,
     role: &str,
-) -> Result<Credentials, Failure> {
+) -> Result<RoleCredentials, Failure> {
     let answer = portal
         .get_role_credentials()
         .access_token(access_token)
@@ -137,13 +183,13 @@ pub async fn fetch(
         .role_name(role)
         .send()
         .await
-        .map_err(|e| classify(&e))?;
+        .map_err(|e| classify(&e, &portal.endpoint))?;
     let incomplete = || Failure::Other {
         code: None,
         message: "GetRoleCredentials answered without complete credentials".to_string(),
     };
     let credentials = answer.role_credentials().ok_or_else(incomplete)?;
-    Ok(Credentials {
+    Ok(RoleCredentials {
         access_key_id: credentials.access_key_id().ok_or_else(incomplete)?.to_string(),
         secret_access_key: credentials.secret_access_key().ok_or_else(incomplete)?.to_string(),
         session_token: credentials.session_token().ok_or_else(incomplete)?.to_string(),
@@ -151,7 +197,7 @@ pub async fn fetch(
     })
 }
 
-fn is_reusable(credentials: &Credentials) -> bool {
+fn is_reusable(credentials: &RoleCredentials) -> bool {
     credentials.expiration - now_unix() > REUSE_MARGIN_SECONDS
 }
 
@@ -197,7 +243,7 @@ struct CliCredentials {
 }
 
 impl CliCacheEntry {
-    fn new(credentials: &Credentials, account_id: &str) -> Self {
+    fn new(credentials: &RoleCredentials, account_id: &str) -> Self {
         Self {
             provider_type: Some("sso".to_string()),
             credentials: CliCredentials {
@@ -211,10 +257,20 @@ impl CliCacheEntry {
     }
 }
 
-fn read_cli_entry(path: &Path) -> Option<Credentials> {
+/// The AWS CLI cache entry at `path`, if it was written after the `current` token file (so it
+/// cannot be from a session that was since logged out or replaced).
+fn read_cli_entry(path: &Path, current: &OnDisk) -> Option<RoleCredentials> {
+    let written = std::fs::metadata(path).and_then(|m| m.modified()).ok()?;
+    if current
+        .stamp
+        .modified()
+        .is_none_or(|token_written| written < token_written)
+    {
+        return None;
+    }
     let entry: CliCacheEntry = private_file::read_json(path)?;
     let c = entry.credentials;
-    Some(Credentials {
+    Some(RoleCredentials {
         access_key_id: c.access_key_id,
         secret_access_key: c.secret_access_key,
         session_token: c.session_token,
