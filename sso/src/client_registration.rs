@@ -7,6 +7,11 @@
 //!
 //! The scope `sso:account:access` is what `aws configure sso` writes as
 //! `sso_registration_scopes`; it is what makes Identity Center issue refresh tokens.
+//!
+//! One file serves both login flows, as in the AWS CLI v2: a registration for the authorization
+//! code flow (`grantTypes` holds `authorization_code`, with the loopback redirect URI and the
+//! start URL as issuer, as `SSOTokenFetcherAuth` registers) is reused only by that flow, any
+//! other only by the device flow; a login of the other kind registers anew and replaces it.
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -24,6 +29,19 @@ use crate::token_cache::sso_cache_dir;
 
 /// Scopes requested at registration.
 pub const SCOPES: &[&str] = &["sso:account:access"];
+/// What an authorization-code registration may do (botocore's `_AUTH_GRANT_TYPES`).
+const AUTH_CODE_GRANT_TYPES: &[&str] = &["authorization_code", "refresh_token"];
+/// The redirect URI registered: any port of it is accepted on a loopback address (RFC 8252 §7.3),
+/// so the listener picks a free one per login.
+pub const REDIRECT_URI: &str = "http://127.0.0.1/oauth/callback";
+
+/// The flow a registration is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RegistrationKind {
+    DeviceCode,
+    /// Registered for `authorization_code` with this issuer (the start URL).
+    AuthorizationCode,
+}
 
 /// A registration is not used in its last 15 minutes (botocore's window), so that it cannot
 /// expire in the middle of a device flow.
@@ -38,6 +56,9 @@ pub struct Registration {
     pub expires_at: i64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scopes: Option<Vec<String>>,
+    /// Written for authorization-code registrations, as AWS CLI v2 does; absent means device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub grant_types: Option<Vec<String>>,
     #[serde(flatten)]
     pub other: Map<String, Value>,
 }
@@ -55,12 +76,26 @@ impl Registration {
     fn is_usable(&self) -> bool {
         self.expires_at - now_unix() > EXPIRY_MARGIN_SECONDS
     }
+
+    /// botocore's `_is_registration_for_auth_code`.
+    pub fn kind(&self) -> RegistrationKind {
+        let auth_code = self
+            .grant_types
+            .as_ref()
+            .is_some_and(|grants| grants.iter().any(|g| g == "authorization_code"));
+        if auth_code {
+            RegistrationKind::AuthorizationCode
+        } else {
+            RegistrationKind::DeviceCode
+        }
+    }
 }
 
 /// The registration cache of one SSO session.
 pub struct Registrations {
     path: PathBuf,
     client_name: String,
+    issuer_url: String,
 }
 
 impl Registrations {
@@ -73,30 +108,48 @@ impl Registrations {
         Self {
             path: sso_cache_dir(home).join(format!("{key}.json")),
             client_name,
+            issuer_url: session.start_url.clone(),
         }
     }
 
-    /// The cached registration, unless it is missing, unreadable or about to expire.
-    pub fn cached(&self) -> Option<Registration> {
-        private_file::read_json::<Registration>(&self.path).filter(Registration::is_usable)
+    /// The cached registration for `kind`, unless it is missing, unreadable, for the other flow
+    /// or about to expire.
+    pub fn cached(&self, kind: RegistrationKind) -> Option<Registration> {
+        private_file::read_json::<Registration>(&self.path)
+            .filter(Registration::is_usable)
+            .filter(|registration| registration.kind() == kind)
     }
 
-    /// A usable registration: the cached one, else a new one (which is then cached).
-    pub async fn get_or_register(&self, oidc: &aws_sdk_ssooidc::Client) -> Result<Registration, AuthError> {
-        if let Some(cached) = self.cached() {
+    /// A usable registration for `kind`: the cached one, else a new one (which is then cached).
+    pub async fn get_or_register(
+        &self,
+        oidc: &aws_sdk_ssooidc::Client,
+        kind: RegistrationKind,
+    ) -> Result<Registration, AuthError> {
+        if let Some(cached) = self.cached(kind) {
             return Ok(cached);
         }
-        self.register(oidc).await
+        self.register(oidc, kind).await
     }
 
-    /// Registers a new client and caches it, replacing whatever was cached.
-    pub async fn register(&self, oidc: &aws_sdk_ssooidc::Client) -> Result<Registration, AuthError> {
+    /// Registers a new client for `kind` and caches it, replacing whatever was cached.
+    pub async fn register(
+        &self,
+        oidc: &aws_sdk_ssooidc::Client,
+        kind: RegistrationKind,
+    ) -> Result<Registration, AuthError> {
         let mut request = oidc
             .register_client()
             .client_name(&self.client_name)
             .client_type("public");
         for scope in SCOPES {
             request = request.scopes(*scope);
+        }
+        if kind == RegistrationKind::AuthorizationCode {
+            for grant in AUTH_CODE_GRANT_TYPES {
+                request = request.grant_types(*grant);
+            }
+            request = request.redirect_uris(REDIRECT_URI).issuer_url(&self.issuer_url);
         }
         let answer = request
             .send()
@@ -117,10 +170,12 @@ impl Registrations {
             client_secret: client_secret.to_string(),
             expires_at,
             scopes: Some(SCOPES.iter().map(|s| s.to_string()).collect()),
+            grant_types: (kind == RegistrationKind::AuthorizationCode)
+                .then(|| AUTH_CODE_GRANT_TYPES.iter().map(|s| s.to_string()).collect()),
             other: Map::new(),
         };
         tracing::debug!(
-            "registered SSO OIDC client {}, valid until {}",
+            "registered SSO OIDC client {} for the {kind:?} flow, valid until {}",
             self.client_name,
             cache_time::format_unix(expires_at)
         );

@@ -6,8 +6,12 @@
 //!
 //! ```text
 //! Config ─▶ SsoSession (start URL, SSO region, session name)
-//! login:   Registrations (RegisterClient, cached) ─▶ device_flow (StartDeviceAuthorization,
-//!          CreateToken polling) ─▶ TokenCache (~/.aws/sso/cache/<sha1>.json)
+//! login:   login_flow_choice (PKCE if a browser opens here, else device code)
+//!          ─▶ Registrations (RegisterClient for that flow, cached)
+//!          ─▶ pkce_flow (LoopbackListener on 127.0.0.1, browser at /authorize, redirect with
+//!             the code, CreateToken authorization_code + verifier)
+//!           | device_flow (StartDeviceAuthorization, CreateToken polling)
+//!          ─▶ TokenCache (~/.aws/sso/cache/<sha1>.json)
 //! use:     TokenKeeper (read cache, refresh in the window, single flight) ─▶ access token ─▶
 //!          role_credentials (GetRoleCredentials, ~/.aws/cli/cache) | accounts (ListAccounts +
 //!          ListAccountRoles under the AdaptiveRateLimiter, AccountsCache with a TTL)
@@ -25,8 +29,11 @@ mod client_registration;
 mod device_flow;
 mod error;
 mod login;
+mod login_flow_choice;
 mod logout;
+mod loopback_listener;
 mod pending_login;
+mod pkce_flow;
 mod private_file;
 mod python_json;
 mod rate_limiter;
@@ -48,8 +55,10 @@ pub use client_registration::Registration;
 pub use device_flow::DeviceAuthorization;
 pub use error::AuthError;
 pub use login::{LoginOptions, LoginOutcome, PendingCheck};
+pub use login_flow_choice::LoginFlow;
 pub use logout::{LogoutReport, PortalLogout};
-pub use pending_login::{BrowserOutcome, PendingLogin};
+pub use pending_login::{BrowserOutcome, PendingFlow, PendingLogin};
+pub use pkce_flow::PkceAuthorization;
 pub use private_file::FileError;
 pub use role_credentials::RoleCredentials;
 pub use sso_session::SsoSession;
@@ -83,6 +92,8 @@ pub struct Auth {
     /// configure one.
     parts: Option<Parts>,
     clients: OnceCell<SdkClients>,
+    /// Set when MCP is served to other machines; logins then use the device code flow.
+    remote_clients: std::sync::atomic::AtomicBool,
 }
 
 /// Why an operation that needed the access token failed.
@@ -115,6 +126,7 @@ impl Auth {
             config,
             parts,
             clients: OnceCell::new(),
+            remote_clients: Default::default(),
         })
     }
 

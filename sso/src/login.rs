@@ -1,14 +1,18 @@
-//! Signing in: start (or reuse) a device authorization, open the browser, and finish the login
-//! either in the background (MCP: the tool answers with the code at once), on a later call
-//! (`autoPoll: false`), or while the caller waits (the CLI).
+//! Signing in: choose the flow (`login_flow_choice`), start it (a PKCE authorize page in this
+//! machine's browser, or a device authorization), open the browser, and finish the login either
+//! in the background (MCP: the tool answers with the URL at once), on a later call (device flow
+//! with `autoPoll: false`), or while the caller waits (the CLI).
 
 use std::sync::Arc;
 
 use tokio::sync::mpsc::UnboundedReceiver;
 use tokio_util::sync::CancellationToken;
 
+use crate::client_registration::{RegistrationKind, SCOPES};
 use crate::device_flow::{self, PollOutcome, StartError, TokenGrant};
-use crate::pending_login::{BrowserOutcome, PendingLogin};
+use crate::login_flow_choice::{self, FlowRequest, LoginFlow, Machine};
+use crate::pending_login::{BrowserOutcome, PendingFlow, PendingLogin};
+use crate::pkce_flow;
 use crate::token_cache::CachedToken;
 use crate::{Auth, AuthError, browser};
 
@@ -16,6 +20,8 @@ use crate::{Auth, AuthError, browser};
 pub struct LoginOptions {
     pub launch_browser: bool,
     pub auto_poll: bool,
+    /// Use the device code flow even where a browser would open here.
+    pub use_device_code: bool,
 }
 
 #[derive(Debug)]
@@ -56,7 +62,7 @@ impl Auth {
         }
         let login = self.start(options).await?;
         parts.logins.set(login.clone());
-        if options.auto_poll {
+        if login.auto_poll {
             let auth = self.clone();
             let polled = login.clone();
             tokio::spawn(async move {
@@ -104,7 +110,7 @@ impl Auth {
             }
         };
         announce(&login);
-        let result = self.wait_and_store(&login, checks.filter(|_| !options.auto_poll), on_wait);
+        let result = self.wait_and_store(&login, checks.filter(|_| !login.auto_poll), on_wait);
         let result = tokio::select! {
             result = result => result,
             _ = cancel.cancelled() => Err(AuthError::Cancelled),
@@ -142,17 +148,76 @@ impl Auth {
         self.valid_token().await.ok().filter(|token| !token.is_expired())
     }
 
+    /// Marks this host as serving MCP clients on other machines (HTTP bound off loopback): a
+    /// browser opened here would not be the user's, so logins use the device code flow.
+    pub fn serve_remote_clients(&self) {
+        self.remote_clients.store(true, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// The flow a login with `options` uses here, and why.
+    pub fn login_flow(&self, options: LoginOptions) -> (LoginFlow, &'static str) {
+        let request = FlowRequest {
+            use_device_code: options.use_device_code,
+            launch_browser: options.launch_browser,
+            served_off_loopback: self.remote_clients.load(std::sync::atomic::Ordering::Relaxed),
+        };
+        login_flow_choice::choose(request, Machine::from_env())
+    }
+
     async fn start(&self, options: LoginOptions) -> Result<Arc<PendingLogin>, AuthError> {
+        let (flow, why) = self.login_flow(options);
+        tracing::debug!("signing in with the {} flow: {why}", flow.name());
+        match flow {
+            LoginFlow::AuthorizationCode => self.start_browser_login().await,
+            LoginFlow::DeviceCode => self.start_device_login(options).await,
+        }
+    }
+
+    /// Binds the loopback listener, then opens the authorize page. The browser is opened only
+    /// once the listener is bound, so the redirect cannot arrive before anyone listens.
+    async fn start_browser_login(&self) -> Result<Arc<PendingLogin>, AuthError> {
         let parts = self.parts()?;
         let clients = self.clients().await?;
-        let registration = parts.registrations.get_or_register(&clients.oidc).await?;
+        let registration = parts
+            .registrations
+            .get_or_register(&clients.oidc, RegistrationKind::AuthorizationCode)
+            .await?;
+        let scopes: Vec<String> = SCOPES.iter().map(|s| s.to_string()).collect();
+        let authorization = pkce_flow::start(&clients.oidc_endpoint, registration, &scopes).await?;
+        let browser = match browser::open(&authorization.authorize_url).await {
+            Ok(()) => BrowserOutcome::Opened,
+            Err(reason) => BrowserOutcome::Failed(reason),
+        };
+        tracing::debug!(
+            "AWS SSO browser login started for {}: listening at {}, browser {browser:?}",
+            parts.session.label(),
+            authorization.redirect_uri()
+        );
+        Ok(Arc::new(PendingLogin {
+            flow: PendingFlow::Browser(authorization),
+            browser,
+            auto_poll: true,
+            cancel: CancellationToken::new(),
+        }))
+    }
+
+    async fn start_device_login(&self, options: LoginOptions) -> Result<Arc<PendingLogin>, AuthError> {
+        let parts = self.parts()?;
+        let clients = self.clients().await?;
+        let registration = parts
+            .registrations
+            .get_or_register(&clients.oidc, RegistrationKind::DeviceCode)
+            .await?;
         let start_url = &parts.session.start_url;
         let authorization = match device_flow::start(&clients.oidc, registration, start_url).await {
             Ok(authorization) => authorization,
             Err(StartError::InvalidClient) => {
                 // The cached registration was revoked or belongs to another instance.
                 tracing::debug!("the cached SSO OIDC client registration was rejected; registering again");
-                let fresh = parts.registrations.register(&clients.oidc).await?;
+                let fresh = parts
+                    .registrations
+                    .register(&clients.oidc, RegistrationKind::DeviceCode)
+                    .await?;
                 device_flow::start(&clients.oidc, fresh, start_url)
                     .await
                     .map_err(|error| match error {
@@ -179,15 +244,16 @@ impl Auth {
             authorization.user_code
         );
         Ok(Arc::new(PendingLogin {
-            authorization,
+            flow: PendingFlow::Device(authorization),
             browser,
             auto_poll: options.auto_poll,
             cancel: CancellationToken::new(),
         }))
     }
 
-    /// Polls until approval (automatically, or once per message on `checks`), then caches the
-    /// token. Ends early when the login is cancelled.
+    /// Waits for the browser's redirect (PKCE), or polls until approval (device flow:
+    /// automatically, or once per message on `checks`), then caches the token. Ends early when
+    /// the login is cancelled.
     async fn wait_and_store(
         &self,
         login: &PendingLogin,
@@ -195,31 +261,39 @@ impl Auth {
         on_wait: &(dyn Fn(u64) + Send + Sync),
     ) -> Result<CachedToken, AuthError> {
         let clients = self.clients().await?;
+        let device = match &login.flow {
+            PendingFlow::Browser(browser) => {
+                return browser
+                    .finish(&clients.oidc, &login.cancel, |grant| self.store(login, grant))
+                    .await;
+            }
+            PendingFlow::Device(device) => device,
+        };
         let grant = match checks {
-            None => device_flow::wait_for_approval(&clients.oidc, &login.authorization, &login.cancel, on_wait).await?,
-            Some(checks) => self.wait_for_checks(login, checks, on_wait).await?,
+            None => device_flow::wait_for_approval(&clients.oidc, device, &login.cancel, on_wait).await?,
+            Some(checks) => self.wait_for_checks(device, &login.cancel, checks, on_wait).await?,
         };
         self.store(login, grant)
     }
 
     async fn wait_for_checks(
         &self,
-        login: &PendingLogin,
+        device: &device_flow::DeviceAuthorization,
+        cancel: &CancellationToken,
         mut checks: UnboundedReceiver<()>,
         on_wait: &(dyn Fn(u64) + Send + Sync),
     ) -> Result<TokenGrant, AuthError> {
         let clients = self.clients().await?;
         loop {
             let signal = tokio::select! {
-                _ = login.cancel.cancelled() => return Err(AuthError::Cancelled),
+                _ = cancel.cancelled() => return Err(AuthError::Cancelled),
                 signal = checks.recv() => signal,
             };
             if signal.is_none() {
                 // Nobody will press Enter any more: poll on our own.
-                return device_flow::wait_for_approval(&clients.oidc, &login.authorization, &login.cancel, on_wait)
-                    .await;
+                return device_flow::wait_for_approval(&clients.oidc, device, cancel, on_wait).await;
             }
-            if let PollOutcome::Approved(grant) = device_flow::poll_once(&clients.oidc, &login.authorization).await? {
+            if let PollOutcome::Approved(grant) = device_flow::poll_once(&clients.oidc, device).await? {
                 return Ok(grant);
             }
         }
@@ -229,7 +303,10 @@ impl Auth {
     async fn poll_pending_once(&self, login: &Arc<PendingLogin>) -> Result<Option<CachedToken>, AuthError> {
         let parts = self.parts()?;
         let clients = self.clients().await?;
-        match device_flow::poll_once(&clients.oidc, &login.authorization).await {
+        let Some(device) = login.device() else {
+            return Ok(None); // a browser login completes on its own
+        };
+        match device_flow::poll_once(&clients.oidc, device).await {
             Ok(PollOutcome::Approved(grant)) => {
                 let token = self.store(login, grant)?;
                 parts.logins.finish(login, None);
@@ -246,7 +323,7 @@ impl Auth {
 
     fn store(&self, login: &PendingLogin, grant: TokenGrant) -> Result<CachedToken, AuthError> {
         let parts = self.parts()?;
-        let token = CachedToken::from_grant(&parts.session, &login.authorization.registration, grant);
+        let token = CachedToken::from_grant(&parts.session, login.registration(), grant);
         parts.tokens.save(&token)?;
         Ok(token)
     }

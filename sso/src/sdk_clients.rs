@@ -24,6 +24,9 @@ pub struct SdkClients {
     /// calls itself, under its adaptive rate limit. SDK retries underneath would hide the 429s
     /// the limiter needs to see, and spend the SDK's retry quota on them.
     pub portal_bulk: aws_sdk_sso::Client,
+    /// The SSO OIDC base URL (`https://oidc.{region}.amazonaws.com`, or the override), where the
+    /// browser opens `/authorize`: that operation is not in the API model, so no client builds it.
+    pub oidc_endpoint: String,
 }
 
 impl SdkClients {
@@ -41,6 +44,7 @@ impl SdkClients {
             .load()
             .await;
         let oidc = aws_sdk_ssooidc::Client::new(&shared);
+        let oidc_endpoint = oidc_endpoint(&shared, sso_region).await;
         let portal = aws_sdk_sso::Client::new(&shared);
         let bulk = aws_sdk_sso::config::Builder::from(&shared)
             .retry_config(RetryConfig::disabled())
@@ -49,6 +53,48 @@ impl SdkClients {
             oidc,
             portal,
             portal_bulk: aws_sdk_sso::Client::from_conf(bulk),
+            oidc_endpoint,
+        }
+    }
+}
+
+/// The endpoint the SSO OIDC client calls, resolved the way the client resolves it: the
+/// configured override (`AWS_ENDPOINT_URL_SSO_OIDC`, `AWS_ENDPOINT_URL`, the profile's
+/// `endpoint_url`, as `aws_sdk_ssooidc::config::Builder::from(&SdkConfig)` picks it), else the
+/// service's endpoint rules for the region, FIPS and dual-stack settings.
+async fn oidc_endpoint(shared: &aws_config::SdkConfig, sso_region: &str) -> String {
+    use aws_sdk_ssooidc::config::endpoint::{DefaultResolver, Params, ResolveEndpoint};
+    use aws_types::service_config::ServiceConfigKey;
+
+    let configured = if shared.get_origin("endpoint_url").is_client_config() {
+        shared.endpoint_url().map(str::to_string)
+    } else {
+        let key = ServiceConfigKey::builder()
+            .service_id("SSO OIDC")
+            .env("AWS_ENDPOINT_URL")
+            .profile("endpoint_url")
+            .build()
+            .expect("the key has all three parts");
+        shared
+            .service_config()
+            .and_then(|config| config.load_config(key))
+            .or_else(|| shared.endpoint_url().map(str::to_string))
+    };
+    let fallback = format!("https://oidc.{sso_region}.amazonaws.com");
+    let params = Params::builder()
+        .region(sso_region)
+        .use_fips(shared.use_fips().unwrap_or(false))
+        .use_dual_stack(shared.use_dual_stack().unwrap_or(false))
+        .set_endpoint(configured)
+        .build();
+    let Ok(params) = params else {
+        return fallback;
+    };
+    match DefaultResolver::new().resolve_endpoint(&params).await {
+        Ok(endpoint) => endpoint.url().trim_end_matches('/').to_string(),
+        Err(error) => {
+            tracing::debug!("cannot resolve the SSO OIDC endpoint ({error}); using {fallback}");
+            fallback
         }
     }
 }

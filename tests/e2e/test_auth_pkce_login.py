@@ -1,0 +1,279 @@
+"""Signing in with the authorization code flow and PKCE, as AWS CLI v2 does for an sso-session.
+
+The browser is a script named by `BROWSER`: like a person's browser it opens the authorize URL of
+the SSO emulator, which (approving on its own) redirects to the host's loopback listener with the
+code. The emulator counts what happened: an Authorize visit, an `authorization_code` CreateToken,
+and no device authorization. botocore then uses the cached token from a fresh process.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import urllib.request
+from urllib.parse import parse_qs, urlsplit
+
+import anyio
+
+from host_harness import START_URL, text_of
+from sso_helpers import read_token, sha1_hex, sso_cache_dir, token_path, wait_until_authenticated
+from test_auth_token_cache import SESSION_PROFILE, botocore_credentials, write_aws_config
+
+# A browser: records the URL it is given, then (by mode) follows it to the end ("follow"),
+# or first sends the listener the redirect with a forged state ("forge-state"), or does nothing
+# more ("record"). Every page it reaches is recorded with its status.
+BROWSER_SCRIPT = r'''
+import json, sys, urllib.error, urllib.request
+from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
+mode, record, url = sys.argv[1], sys.argv[2], sys.argv[-1]
+
+def log(entry):
+    with open(record, "a") as file:
+        file.write(json.dumps(entry) + "\n")
+
+class Stop(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+def get(url, follow=True):
+    opener = urllib.request.build_opener() if follow else urllib.request.build_opener(Stop)
+    try:
+        with opener.open(url, timeout=60) as page:
+            return page.status, page.read().decode(), page.headers.get("Location")
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode(), error.headers.get("Location")
+
+log({"opened": url})
+if mode == "follow":
+    status, body, _ = get(url)
+    log({"status": status, "page": body})
+elif mode == "forge-state":
+    status, _, location = get(url, follow=False)
+    parts = urlsplit(location)
+    query = {k: v[0] for k, v in parse_qs(parts.query).items()}
+    forged = urlunsplit(parts._replace(query=urlencode({**query, "state": "forged-" + query["state"]})))
+    status, body, _ = get(forged)
+    log({"forged": True, "status": status, "page": body})
+    status, body, _ = get(location)
+    log({"status": status, "page": body})
+'''
+
+
+def browser(tmp_path, mode: str = "follow"):
+    """A BROWSER command in `mode`, and a function that returns what it recorded."""
+    script = tmp_path / "pkce_browser.py"
+    script.write_text(BROWSER_SCRIPT)
+    record = tmp_path / f"browser-{mode}.jsonl"
+
+    def recorded() -> list[dict]:
+        return [json.loads(line) for line in record.read_text().splitlines()] if record.exists() else []
+
+    return f"{sys.executable} {script} {mode} {record}", recorded
+
+
+def query_of(url: str) -> dict[str, str]:
+    return {name: values[0] for name, values in parse_qs(urlsplit(url).query).items()}
+
+
+def use_session_profile(host):
+    """The AWS CLI v2 default setup: an sso-session profile, and no configs.json."""
+    (host.home / ".mcp" / "configs.json").unlink()
+    write_aws_config(host, SESSION_PROFILE)
+    host.extra_env["AWS_PROFILE"] = "sandbox-dev"
+
+
+def registration_file(host, session_name="sandbox") -> dict:
+    key = json.dumps({"tool": "botocore", "startUrl": START_URL, "region": "us-east-1",
+                      "scopes": ["sso:account:access"], "session_name": session_name}, sort_keys=True)
+    return json.loads((sso_cache_dir(host.home) / f"{sha1_hex(key)}.json").read_text())
+
+
+def run(coro_fn, *args):
+    return anyio.run(coro_fn, *args)
+
+
+# ----------------------------------------------------------------------------- CLI
+
+
+def test_cli_pkce_login_end_to_end_then_botocore_uses_the_token(host, sso, tmp_path):
+    use_session_profile(host)
+    command, recorded = browser(tmp_path)
+
+    result = host.cli("login", timeout=90, BROWSER=command)
+
+    assert result.returncode == 0, result.stderr
+    assert "Authentication Successful" in result.stdout
+    state = sso.state()
+    assert state["calls"]["Authorize"] == 1
+    assert state["grantTypes"] == {"authorization_code": 1}
+    assert "StartDeviceAuthorization" not in state["calls"]
+
+    # The browser opened the authorize page of the OIDC endpoint, with a loopback redirect.
+    opened, landed = recorded()
+    url = opened["opened"]
+    assert url.startswith(f"{sso.url}/authorize?")
+    query = query_of(url)
+    redirect = urlsplit(query["redirect_uri"])
+    assert (redirect.scheme, redirect.hostname, redirect.path) == ("http", "127.0.0.1", "/oauth/callback")
+    assert redirect.port and redirect.port != sso.port
+    assert query["response_type"] == "code" and query["code_challenge_method"] == "S256"
+    assert len(query["code_challenge"]) == 43 and len(query["state"]) >= 16
+    assert query["scopes"] == "sso:account:access"
+    # The page the browser landed on says the login is complete.
+    assert landed["status"] == 200
+    assert "login complete" in landed["page"] and "close this window" in landed["page"]
+    assert query["redirect_uri"] in result.stderr or url in result.stderr
+
+    # The token is in the AWS CLI v2 cache under sha1(session name), renewable; the registration
+    # is the one AWS CLI v2's SSOTokenFetcherAuth caches and reuses.
+    token = read_token(host.home, session_name="sandbox")
+    assert token["startUrl"] == START_URL and token["refreshToken"].startswith("aor")
+    registration = registration_file(host)
+    assert registration["clientId"] == token["clientId"]
+    assert registration["grantTypes"] == ["authorization_code", "refresh_token"]
+    assert registration["scopes"] == ["sso:account:access"]
+    assert registration["expiresAt"].endswith("Z")
+
+    credentials = botocore_credentials(host, "sandbox-dev")
+    assert credentials["accessKeyId"].startswith("ASIA") and credentials["secret"] and credentials["token"]
+    after = sso.state()
+    assert after["calls"]["GetRoleCredentials"] == 1
+    assert "StartDeviceAuthorization" not in after["calls"] and after["calls"]["Authorize"] == 1
+
+
+def test_a_second_pkce_login_after_logout_reuses_the_registration(host, sso, tmp_path):
+    command, _ = browser(tmp_path)
+    assert host.cli("login", timeout=90, BROWSER=command).returncode == 0
+    assert host.cli("logout").returncode == 0
+    again = host.cli("login", timeout=90, BROWSER=command)
+    assert again.returncode == 0, again.stderr
+    calls = sso.state()["calls"]
+    assert calls["RegisterClient"] == 1 and calls["Authorize"] == 2
+
+
+def test_use_device_code_uses_the_device_flow_even_with_a_browser(host, sso, tmp_path):
+    command, recorded = browser(tmp_path)
+    result = host.cli("login", "--use-device-code", timeout=90, BROWSER=command)
+    assert result.returncode == 0, result.stderr
+    state = sso.state()
+    assert state["calls"]["StartDeviceAuthorization"] == 1
+    assert "Authorize" not in state["calls"]
+    assert set(state["grantTypes"]) == {"urn:ietf:params:oauth:grant-type:device_code"}
+    assert recorded()[0]["opened"].startswith(f"{sso.url}/device?user_code=")
+
+
+def test_a_device_registration_is_not_reused_for_pkce_nor_the_other_way(host, sso, tmp_path):
+    command, _ = browser(tmp_path)
+    assert host.cli("login", "--use-device-code", timeout=90, BROWSER=command).returncode == 0
+    assert host.cli("logout").returncode == 0
+    assert host.cli("login", timeout=90, BROWSER=command).returncode == 0
+    assert "grantTypes" in registration_file(host, session_name=None)
+    assert host.cli("logout").returncode == 0
+    assert host.cli("login", "--use-device-code", timeout=90, BROWSER=command).returncode == 0
+    # The emulator refuses a client's grant it did not register, so each switch registered anew.
+    state = sso.state()
+    assert state["calls"]["RegisterClient"] == 3
+    assert "UnauthorizedClientException" not in json.dumps(state["errors"])
+
+
+def test_ssh_and_headless_sessions_use_the_device_flow(host, sso):
+    # A desktop variable from X forwarding does not make the browser open where the user is.
+    result = host.cli("login", timeout=90, DISPLAY=":0", SSH_CONNECTION="10.0.0.2 50000 10.0.0.1 22")
+    assert result.returncode == 0, result.stderr
+    assert sso.state()["calls"]["StartDeviceAuthorization"] == 1
+    assert "Authorize" not in sso.state()["calls"]
+
+
+def test_a_denied_pkce_login_fails_with_a_clear_message(host, sso, tmp_path):
+    sso.configure(approval="deny")
+    command, recorded = browser(tmp_path)
+    result = host.cli("login", timeout=90, BROWSER=command)
+    assert result.returncode == 1
+    assert "denied" in result.stderr and "access_denied" in result.stderr
+    assert "aws_sso_login" in result.stderr
+    assert not token_path(host.home).exists()
+    landed = recorded()[-1]
+    assert landed["status"] == 400 and "did not complete" in landed["page"]
+    assert "authorization_code" not in sso.state()["grantTypes"]
+
+
+def test_a_redirect_with_a_forged_state_is_rejected_and_its_code_never_redeemed(host, sso, tmp_path):
+    command, recorded = browser(tmp_path, "forge-state")
+    result = host.cli("login", timeout=90, BROWSER=command)
+
+    forged, landed = recorded()[1:]
+    assert forged["forged"] and forged["status"] == 400
+    assert "state does not match" in forged["page"]
+    # The forged redirect carried the real code: had the host redeemed it, the real redirect
+    # after it would have failed (a code works once). It succeeded, with one redemption.
+    assert landed["status"] == 200 and "login complete" in landed["page"]
+    assert result.returncode == 0, result.stderr
+    assert sso.state()["grantTypes"] == {"authorization_code": 1}
+    assert "InvalidGrantException" not in json.dumps(sso.state()["errors"])
+
+
+# ----------------------------------------------------------------------------- MCP
+
+
+def test_mcp_pkce_login_returns_the_url_at_once_and_completes_in_the_background(host, sso, tmp_path):
+    command, recorded = browser(tmp_path, "record")
+
+    async def scenario():
+        async with host.mcp(BROWSER=command) as session:
+            first = await session.call_tool("aws_sso_login", {})
+            second = await session.call_tool("aws_sso_login", {})
+            # The person's browser follows the URL (here: the test, once the tool answered).
+            url = first.structured_content["url"]
+            page = await anyio.to_thread.run_sync(lambda: urllib.request.urlopen(url, timeout=60).read().decode())
+            status = await wait_until_authenticated(session)
+            return first, second, page, status
+
+    first, second, page, status = run(scenario)
+
+    pending = first.structured_content
+    assert not first.is_error and pending["status"] == "pending"
+    assert pending["flow"] == "authorization_code"
+    assert pending["url"].startswith(f"{sso.url}/authorize?") and pending["browserOpened"] is True
+    assert recorded()[0]["opened"] == pending["url"]
+    assert pending["url"] in text_of(first) and "userCode" not in pending
+    assert second.structured_content["reused"] is True and second.structured_content["url"] == pending["url"]
+    assert "login complete" in page
+    assert status.structured_content["state"] == "authenticated"
+    state = sso.state()
+    assert state["calls"]["Authorize"] == 1 and state["grantTypes"] == {"authorization_code": 1}
+    assert "StartDeviceAuthorization" not in state["calls"]
+
+
+def test_mcp_use_device_code_starts_a_device_flow(host, sso, tmp_path):
+    command, recorded = browser(tmp_path, "record")
+
+    async def scenario():
+        async with host.mcp(BROWSER=command) as session:
+            started = await session.call_tool("aws_sso_login", {"useDeviceCode": True})
+            await wait_until_authenticated(session)
+            return started
+
+    started = run(scenario).structured_content
+    assert started["flow"] == "device_code" and started["userCode"]
+    assert started["url"] == started["verificationUriComplete"]
+    assert sso.state()["calls"]["StartDeviceAuthorization"] == 1
+    assert "Authorize" not in sso.state()["calls"]
+
+
+def test_mcp_denied_pkce_login_is_reported_by_the_next_status(host, sso, tmp_path):
+    sso.configure(approval="deny")
+    command, _ = browser(tmp_path)
+
+    async def scenario():
+        async with host.mcp(BROWSER=command) as session:
+            await session.call_tool("aws_sso_login", {})
+            with anyio.fail_after(30):
+                while True:
+                    status = await session.call_tool("aws_sso_status", {})
+                    if status.structured_content["state"] != "login_pending":
+                        return status
+                    await anyio.sleep(0.3)
+
+    status = run(scenario)
+    assert status.structured_content["state"] == "not_authenticated"
+    assert any("denied" in note for note in status.structured_content["notes"])
