@@ -121,7 +121,8 @@ def test_cli_login_opens_the_browser_named_by_BROWSER_at_the_complete_url(host, 
     sso.configure(approval="manual")            # only opening the URL approves
     browser, record = fake_browser(tmp_path)
 
-    result = host.cli("login", timeout=60, BROWSER=browser)
+    # With a browser here the default is PKCE (tests/e2e/test_auth_pkce_login.py); this is the device flow's.
+    result = host.cli("login", "--use-device-code", timeout=60, BROWSER=browser)
 
     assert result.returncode == 0, result.stderr
     [url] = record.read_text().split()
@@ -278,7 +279,7 @@ def test_mcp_login_opens_the_browser_and_reports_it(host, sso, tmp_path):
 
     async def scenario():
         async with host.mcp(BROWSER=browser) as session:
-            started = await session.call_tool("aws_sso_login", {})
+            started = await session.call_tool("aws_sso_login", {"useDeviceCode": True})
             with anyio.fail_after(20):
                 while (await session.call_tool("aws_sso_status", {})).structured_content["state"] != "authenticated":
                     await anyio.sleep(0.3)
@@ -292,7 +293,7 @@ def test_mcp_login_opens_the_browser_and_reports_it(host, sso, tmp_path):
 def test_mcp_login_reports_a_browser_that_cannot_start(host, sso, tmp_path):
     async def scenario():
         async with host.mcp(BROWSER=str(tmp_path / "no-such-browser")) as session:
-            return await session.call_tool("aws_sso_login", {})
+            return await session.call_tool("aws_sso_login", {"useDeviceCode": True})
 
     started = run(scenario)
     assert not started.is_error

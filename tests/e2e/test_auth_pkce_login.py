@@ -244,6 +244,23 @@ def test_mcp_pkce_login_returns_the_url_at_once_and_completes_in_the_background(
     assert "StartDeviceAuthorization" not in state["calls"]
 
 
+def test_mcp_pkce_login_reports_a_browser_that_cannot_start_and_still_gives_the_url(host, sso, tmp_path):
+    async def scenario():
+        async with host.mcp(BROWSER=str(tmp_path / "no-such-browser")) as session:
+            started = await session.call_tool("aws_sso_login", {})
+            # The user opens the URL by hand, in a browser on this machine.
+            url = started.structured_content["url"]
+            page = await anyio.to_thread.run_sync(lambda: urllib.request.urlopen(url, timeout=60).read().decode())
+            await wait_until_authenticated(session)
+            return started, page
+
+    started, page = run(scenario)
+    pending = started.structured_content
+    assert pending["flow"] == "authorization_code" and pending["browserOpened"] is False
+    assert "no-such-browser" in pending["browserError"]
+    assert pending["url"] in text_of(started) and "login complete" in page
+
+
 def test_mcp_use_device_code_starts_a_device_flow(host, sso, tmp_path):
     command, recorded = browser(tmp_path, "record")
 
@@ -277,3 +294,25 @@ def test_mcp_denied_pkce_login_is_reported_by_the_next_status(host, sso, tmp_pat
     status = run(scenario)
     assert status.structured_content["state"] == "not_authenticated"
     assert any("denied" in note for note in status.structured_content["notes"])
+
+
+def test_an_http_server_bound_off_loopback_logs_in_with_the_device_flow(host, sso, tmp_path):
+    """Its users are on other machines: a browser here is not theirs, nor can its redirect reach them."""
+    from http_harness import serving
+    from test_http_transport import http_session
+
+    command, _ = browser(tmp_path, "record")
+
+    async def login_over(url, token=None):
+        async with http_session(url, token=token) as session:
+            return (await session.call_tool("aws_sso_login", {})).structured_content
+
+    token = "t0ken-for-the-pkce-test"
+    with serving(host, "--host", "0.0.0.0", "--port", "0", stderr_path=tmp_path / "open.err",
+                 MCP_AWS_SSO_HTTP_TOKEN=token, BROWSER=command) as server:
+        remote = run(login_over, f"http://127.0.0.1:{server.port}/mcp", token)
+    with serving(host, "--port", "0", stderr_path=tmp_path / "loopback.err", BROWSER=command) as server:
+        local = run(login_over, server.url)
+
+    assert remote["flow"] == "device_code" and remote["userCode"]
+    assert local["flow"] == "authorization_code"
