@@ -57,7 +57,7 @@ pub use error::AuthError;
 pub use login::{LoginOptions, LoginOutcome, PendingCheck};
 pub use login_flow_choice::LoginFlow;
 pub use logout::{LogoutReport, PortalLogout};
-pub use pending_login::{BrowserOutcome, PendingFlow, PendingLogin};
+pub use pending_login::{BrowserLogin, BrowserOutcome, PendingFlow, PendingLogin};
 pub use pkce_flow::PkceAuthorization;
 pub use private_file::FileError;
 pub use role_credentials::RoleCredentials;

@@ -8,10 +8,10 @@ use std::sync::Arc;
 use tokio::sync::mpsc::UnboundedReceiver;
 use tokio_util::sync::CancellationToken;
 
-use crate::client_registration::{RegistrationKind, SCOPES};
+use crate::client_registration::{Registration, RegistrationKind, SCOPES};
 use crate::device_flow::{self, PollOutcome, StartError, TokenGrant};
 use crate::login_flow_choice::{self, FlowRequest, LoginFlow, Machine};
-use crate::pending_login::{BrowserOutcome, PendingFlow, PendingLogin};
+use crate::pending_login::{BrowserLogin, BrowserOutcome, PendingFlow, PendingLogin};
 use crate::pkce_flow;
 use crate::token_cache::CachedToken;
 use crate::{Auth, AuthError, browser};
@@ -164,7 +164,7 @@ impl Auth {
         login_flow_choice::choose(request, Machine::from_env())
     }
 
-    async fn start(&self, options: LoginOptions) -> Result<Arc<PendingLogin>, AuthError> {
+    async fn start(self: &Arc<Self>, options: LoginOptions) -> Result<Arc<PendingLogin>, AuthError> {
         let (flow, why) = self.login_flow(options);
         tracing::debug!("signing in with the {} flow: {why}", flow.name());
         match flow {
@@ -173,9 +173,11 @@ impl Auth {
         }
     }
 
-    /// Binds the loopback listener, then opens the authorize page. The browser is opened only
-    /// once the listener is bound, so the redirect cannot arrive before anyone listens.
-    async fn start_browser_login(&self) -> Result<Arc<PendingLogin>, AuthError> {
+    /// Binds the loopback listener, starts the task that waits for the redirect and caches the
+    /// token, and only then opens the authorize page: the redirect can neither arrive before
+    /// anyone listens nor wait for us to finish opening the browser (which takes a moment to
+    /// tell a launcher that failed from one that worked).
+    async fn start_browser_login(self: &Arc<Self>) -> Result<Arc<PendingLogin>, AuthError> {
         let parts = self.parts()?;
         let clients = self.clients().await?;
         let registration = parts
@@ -183,7 +185,22 @@ impl Auth {
             .get_or_register(&clients.oidc, RegistrationKind::AuthorizationCode)
             .await?;
         let scopes: Vec<String> = SCOPES.iter().map(|s| s.to_string()).collect();
-        let authorization = pkce_flow::start(&clients.oidc_endpoint, registration, &scopes).await?;
+        let authorization = Arc::new(pkce_flow::start(&clients.oidc_endpoint, registration, &scopes).await?);
+        let cancel = CancellationToken::new();
+        let completion = {
+            let (auth, authorization, cancel, oidc) = (
+                self.clone(),
+                authorization.clone(),
+                cancel.clone(),
+                clients.oidc.clone(),
+            );
+            tokio::spawn(async move {
+                let registration = authorization.registration.clone();
+                authorization
+                    .finish(&oidc, &cancel, |grant| auth.store(&registration, grant))
+                    .await
+            })
+        };
         let browser = match browser::open(&authorization.authorize_url).await {
             Ok(()) => BrowserOutcome::Opened,
             Err(reason) => BrowserOutcome::Failed(reason),
@@ -194,10 +211,10 @@ impl Auth {
             authorization.redirect_uri()
         );
         Ok(Arc::new(PendingLogin {
-            flow: PendingFlow::Browser(authorization),
+            flow: PendingFlow::Browser(BrowserLogin::new(authorization, completion)),
             browser,
             auto_poll: true,
-            cancel: CancellationToken::new(),
+            cancel,
         }))
     }
 
@@ -262,18 +279,14 @@ impl Auth {
     ) -> Result<CachedToken, AuthError> {
         let clients = self.clients().await?;
         let device = match &login.flow {
-            PendingFlow::Browser(browser) => {
-                return browser
-                    .finish(&clients.oidc, &login.cancel, |grant| self.store(login, grant))
-                    .await;
-            }
+            PendingFlow::Browser(browser) => return browser.completion().await,
             PendingFlow::Device(device) => device,
         };
         let grant = match checks {
             None => device_flow::wait_for_approval(&clients.oidc, device, &login.cancel, on_wait).await?,
             Some(checks) => self.wait_for_checks(device, &login.cancel, checks, on_wait).await?,
         };
-        self.store(login, grant)
+        self.store(login.registration(), grant)
     }
 
     async fn wait_for_checks(
@@ -308,7 +321,7 @@ impl Auth {
         };
         match device_flow::poll_once(&clients.oidc, device).await {
             Ok(PollOutcome::Approved(grant)) => {
-                let token = self.store(login, grant)?;
+                let token = self.store(login.registration(), grant)?;
                 parts.logins.finish(login, None);
                 Ok(Some(token))
             }
@@ -321,9 +334,9 @@ impl Auth {
         }
     }
 
-    fn store(&self, login: &PendingLogin, grant: TokenGrant) -> Result<CachedToken, AuthError> {
+    fn store(&self, registration: &Registration, grant: TokenGrant) -> Result<CachedToken, AuthError> {
         let parts = self.parts()?;
-        let token = CachedToken::from_grant(&parts.session, login.registration(), grant);
+        let token = CachedToken::from_grant(&parts.session, registration, grant);
         parts.tokens.save(&token)?;
         Ok(token)
     }

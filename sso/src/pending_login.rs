@@ -6,13 +6,16 @@
 
 use std::sync::{Arc, Mutex};
 
+use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
+use crate::AuthError;
 use crate::cache_time::now_unix;
 use crate::client_registration::Registration;
 use crate::device_flow::DeviceAuthorization;
 use crate::login_flow_choice::LoginFlow;
 use crate::pkce_flow::PkceAuthorization;
+use crate::token_cache::CachedToken;
 
 /// What happened when the browser was to be opened.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -30,7 +33,35 @@ pub enum PendingFlow {
     /// A code to approve at a verification URL, on any device.
     Device(DeviceAuthorization),
     /// An authorize page in this machine's browser, redirecting to our loopback listener.
-    Browser(PkceAuthorization),
+    Browser(BrowserLogin),
+}
+
+/// A browser login: its authorization, and the task that waits for the redirect and caches the
+/// token (started before the browser opened, so that nothing delays the redirect's answer).
+#[derive(Debug)]
+pub struct BrowserLogin {
+    pub authorization: Arc<PkceAuthorization>,
+    completion: tokio::sync::Mutex<Option<JoinHandle<Result<CachedToken, AuthError>>>>,
+}
+
+impl BrowserLogin {
+    pub(crate) fn new(
+        authorization: Arc<PkceAuthorization>,
+        completion: JoinHandle<Result<CachedToken, AuthError>>,
+    ) -> Self {
+        Self {
+            authorization,
+            completion: tokio::sync::Mutex::new(Some(completion)),
+        }
+    }
+
+    /// How the login ended, for the one caller that waits for it.
+    pub(crate) async fn completion(&self) -> Result<CachedToken, AuthError> {
+        let Some(task) = self.completion.lock().await.take() else {
+            return Err(AuthError::Cancelled);
+        };
+        task.await.unwrap_or(Err(AuthError::Cancelled))
+    }
 }
 
 #[derive(Debug)]
@@ -60,7 +91,7 @@ impl PendingLogin {
     pub fn url(&self) -> &str {
         match &self.flow {
             PendingFlow::Device(device) => &device.verification_uri_complete,
-            PendingFlow::Browser(browser) => &browser.authorize_url,
+            PendingFlow::Browser(browser) => &browser.authorization.authorize_url,
         }
     }
 
@@ -68,7 +99,7 @@ impl PendingLogin {
     pub fn expires_at(&self) -> i64 {
         match &self.flow {
             PendingFlow::Device(device) => device.expires_at,
-            PendingFlow::Browser(browser) => browser.expires_at,
+            PendingFlow::Browser(browser) => browser.authorization.expires_at,
         }
     }
 
@@ -83,7 +114,7 @@ impl PendingLogin {
     pub fn registration(&self) -> &Registration {
         match &self.flow {
             PendingFlow::Device(device) => &device.registration,
-            PendingFlow::Browser(browser) => &browser.registration,
+            PendingFlow::Browser(browser) => &browser.authorization.registration,
         }
     }
 }
