@@ -224,3 +224,44 @@ mod tests {
         );
     }
 }
+
+#[cfg(test)]
+mod kind_tests {
+    use super::*;
+
+    fn registration(grant_types: Option<&[&str]>) -> Registration {
+        Registration {
+            client_id: "c".into(),
+            client_secret: "s".into(),
+            expires_at: now_unix() + 86400,
+            scopes: None,
+            grant_types: grant_types.map(|g| g.iter().map(|s| s.to_string()).collect()),
+            other: Map::new(),
+        }
+    }
+
+    #[test]
+    fn a_registration_is_for_the_authorization_code_only_if_its_grants_say_so() {
+        // botocore's `_is_registration_for_auth_code`: older caches have no grantTypes.
+        assert_eq!(registration(None).kind(), RegistrationKind::DeviceCode);
+        assert_eq!(
+            registration(Some(&["refresh_token"])).kind(),
+            RegistrationKind::DeviceCode
+        );
+        assert_eq!(
+            registration(Some(AUTH_CODE_GRANT_TYPES)).kind(),
+            RegistrationKind::AuthorizationCode
+        );
+        let json = serde_json::to_value(registration(Some(AUTH_CODE_GRANT_TYPES))).unwrap();
+        assert_eq!(
+            json["grantTypes"],
+            serde_json::json!(["authorization_code", "refresh_token"])
+        );
+        assert!(
+            serde_json::to_value(registration(None))
+                .unwrap()
+                .get("grantTypes")
+                .is_none()
+        );
+    }
+}

@@ -258,3 +258,92 @@ fn escape_html(text: &str) -> String {
         .replace('>', "&gt;")
         .replace('"', "&quot;")
 }
+
+#[cfg(test)]
+mod tests {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    use super::*;
+
+    /// One HTTP/1.1 GET to the listener; the status line and body of the answer.
+    async fn get(port: u16, path_and_query: &str) -> (u16, String) {
+        let mut stream = tokio::net::TcpStream::connect(("127.0.0.1", port)).await.unwrap();
+        let request = format!("GET {path_and_query} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n");
+        stream.write_all(request.as_bytes()).await.unwrap();
+        let mut answer = String::new();
+        stream.read_to_string(&mut answer).await.unwrap();
+        let status = answer[9..12].parse().unwrap();
+        (status, answer)
+    }
+
+    #[tokio::test]
+    async fn only_the_redirect_with_our_state_reaches_the_login_and_its_page_waits_for_the_outcome() {
+        let listener = LoopbackListener::bind("the-state").await.unwrap();
+        let port = listener.port();
+        assert_eq!(
+            listener.redirect_uri(),
+            format!("http://127.0.0.1:{port}/oauth/callback")
+        );
+
+        let (status, page) = get(port, "/oauth/callback?code=stolen&state=other").await;
+        assert_eq!(status, 400);
+        assert!(page.contains("state does not match"), "{page}");
+        assert_eq!(get(port, "/oauth/callback?code=c").await.0, 400);
+        assert_eq!(get(port, "/oauth/callback?state=the-state").await.0, 400);
+        assert_eq!(get(port, "/favicon.ico").await.0, 404);
+
+        let browser = tokio::spawn(async move { get(port, "/oauth/callback?code=the-code&state=the-state").await });
+        let callback = listener.next_callback().await.unwrap();
+        assert!(matches!(&callback.redirect, Redirect::Code(code) if code == "the-code"));
+        callback.answer(Ok(()));
+        let (status, page) = browser.await.unwrap();
+        assert_eq!(status, 200);
+        assert!(page.contains("You may close this window"), "{page}");
+        assert!(page.contains("default-src 'none'"), "{page}");
+        // The login has its answer: another redirect, even with the state, changes nothing.
+        assert_eq!(get(port, "/oauth/callback?code=again&state=the-state").await.0, 409);
+    }
+
+    #[tokio::test]
+    async fn an_error_redirect_is_reported_and_its_text_escaped() {
+        let listener = LoopbackListener::bind("s").await.unwrap();
+        let port = listener.port();
+        let browser = tokio::spawn(async move {
+            get(
+                port,
+                "/oauth/callback?error=access_denied&error_description=%3Cb%3Eno%3C%2Fb%3E&state=s",
+            )
+            .await
+        });
+        let callback = listener.next_callback().await.unwrap();
+        let Redirect::Error { error, description } = &callback.redirect else {
+            panic!("expected an error redirect");
+        };
+        assert_eq!(
+            (error.as_str(), description.as_deref()),
+            ("access_denied", Some("<b>no</b>"))
+        );
+        callback.answer(Err("denied: <b>no</b>".into()));
+        let (status, page) = browser.await.unwrap();
+        assert_eq!(status, 400);
+        assert!(
+            page.contains("&lt;b&gt;no&lt;/b&gt;") && !page.contains("<b>no"),
+            "{page}"
+        );
+    }
+
+    #[tokio::test]
+    async fn dropping_the_listener_closes_the_port() {
+        let listener = LoopbackListener::bind("s").await.unwrap();
+        let port = listener.port();
+        drop(listener);
+        // The server task stops on its own schedule: wait for it (no timing is asserted).
+        for _ in 0..200 {
+            if tokio::net::TcpStream::connect(("127.0.0.1", port)).await.is_err() {
+                return;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        panic!("the port is still open 10 s after the listener was dropped");
+    }
+}

@@ -198,8 +198,8 @@ mod tests {
     #[test]
     fn s256_matches_rfc_7636_appendix_b() {
         assert_eq!(
-            s256_challenge("dBjftJeZ4CVP-mJ92K1wyvR1-cA3ZXzGaz0Ipz9hGZo"),
-            "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGKSJ3s2ZM"
+            s256_challenge("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"),
+            "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
         );
     }
 
