@@ -316,3 +316,78 @@ def test_an_http_server_bound_off_loopback_logs_in_with_the_device_flow(host, ss
 
     assert remote["flow"] == "device_code" and remote["userCode"]
     assert local["flow"] == "authorization_code"
+
+
+def non_loopback_addresses() -> list[str]:
+    """This machine's IPv4 addresses other than 127.x (from the kernel's own table)."""
+    import socket
+    import subprocess as sp
+
+    found = set()
+    try:
+        output = sp.run(["hostname", "-I"], capture_output=True, text=True, timeout=5).stdout
+        found.update(a for a in output.split() if "." in a)
+    except (OSError, sp.SubprocessError):
+        pass
+    try:
+        found.update(info[4][0] for info in socket.getaddrinfo(socket.gethostname(), None, socket.AF_INET))
+    except OSError:
+        pass
+    return sorted(a for a in found if not a.startswith("127."))
+
+
+def test_a_page_that_guesses_the_listener_port_can_neither_finish_nor_abort_the_login(host, sso, tmp_path):
+    """The attacker: anything that can send the browser (or a local process) to 127.0.0.1:PORT."""
+    import socket
+    import urllib.error
+
+    command, _ = browser(tmp_path, "record")
+
+    def forged_get(url):
+        try:
+            with urllib.request.urlopen(url, timeout=30) as page:
+                return page.status
+        except urllib.error.HTTPError as error:
+            return error.code
+
+    async def scenario():
+        async with host.mcp(BROWSER=command) as session:
+            started = (await session.call_tool("aws_sso_login", {})).structured_content
+            query = query_of(started["url"])
+            callback = query["redirect_uri"]
+            real = query["state"]
+            flipped = real.swapcase() if real.swapcase() != real else real + "x"
+            attacks = [
+                "?error=access_denied",
+                "?error=access_denied&state=guess",
+                f"?error=access_denied&state={flipped}",
+                "?code=attacker-code",
+                "?code=attacker-code&state=",
+                f"?code=attacker-code&state={flipped}",
+                f"?code=attacker-code&state=guess&state={real}",
+                f"?code=attacker-code&state={real}%00",
+                f"?code=attacker-code&state={real[:-1]}",
+            ]
+            statuses = [await anyio.to_thread.run_sync(forged_get, callback + attack) for attack in attacks]
+            still = (await session.call_tool("aws_sso_status", {})).structured_content
+            # Only loopback reaches the listener: its port is closed on every other address.
+            port = urlsplit(callback).port
+            reachable = []
+            for address in non_loopback_addresses():
+                with socket.socket() as probe:
+                    probe.settimeout(5)
+                    if probe.connect_ex((address, port)) == 0:
+                        reachable.append(address)
+            page = await anyio.to_thread.run_sync(
+                lambda: urllib.request.urlopen(started["url"], timeout=60).read().decode())
+            status = await wait_until_authenticated(session)
+            return statuses, still, reachable, page, status
+
+    statuses, still, reachable, page, status = run(scenario)
+    assert statuses == [400] * len(statuses)
+    assert still["state"] == "login_pending"
+    assert reachable == []
+    assert "login complete" in page and status.structured_content["state"] == "authenticated"
+    state = sso.state()
+    assert state["grantTypes"] == {"authorization_code": 1}       # no forged code was redeemed
+    assert "CreateToken" not in state["errors"]
