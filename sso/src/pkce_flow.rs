@@ -216,6 +216,72 @@ mod tests {
         assert_eq!(a.challenge, s256_challenge(&a.verifier));
     }
 
+    fn unused_oidc_client() -> aws_sdk_ssooidc::Client {
+        let config = aws_sdk_ssooidc::Config::builder()
+            .behavior_version(aws_sdk_ssooidc::config::BehaviorVersion::latest())
+            .region(aws_sdk_ssooidc::config::Region::new("us-east-1"))
+            .endpoint_url("http://127.0.0.1:9")
+            .build();
+        aws_sdk_ssooidc::Client::from_conf(config)
+    }
+
+    async fn authorization() -> PkceAuthorization {
+        let registration = Registration {
+            client_id: "client-1".into(),
+            client_secret: "secret".into(),
+            expires_at: now_unix() + 86400,
+            scopes: None,
+            grant_types: None,
+            other: Default::default(),
+        };
+        start(
+            "https://oidc.us-east-1.amazonaws.com/",
+            registration,
+            &["sso:account:access".into()],
+        )
+        .await
+        .unwrap()
+    }
+
+    #[tokio::test]
+    async fn the_authorize_url_names_the_listener_and_the_challenge() {
+        let login = authorization().await;
+        let url = &login.authorize_url;
+        assert!(
+            url.starts_with("https://oidc.us-east-1.amazonaws.com/authorize?response_type=code&client_id=client-1&")
+        );
+        let redirect = utf8_percent_encode(&login.redirect_uri(), QUERY_VALUE).to_string();
+        assert!(url.contains(&format!("&redirect_uri={redirect}&")), "{url}");
+        let challenge = s256_challenge(&login.code_verifier);
+        assert!(
+            url.contains(&format!("&code_challenge={challenge}&code_challenge_method=S256&")),
+            "{url}"
+        );
+        assert!(url.ends_with("&scopes=sso%3Aaccount%3Aaccess"), "{url}");
+        assert!(!url.contains(&login.code_verifier));
+        let wait = WAIT_FOR_BROWSER.as_secs() as i64;
+        assert!((wait - 5..=wait).contains(&(login.expires_at - now_unix())));
+    }
+
+    #[tokio::test]
+    async fn the_wait_ends_at_the_deadline_or_on_cancel_and_stores_nothing() {
+        let oidc = unused_oidc_client();
+        let mut login = authorization().await;
+        login.expires_at = now_unix();
+        let never = |_: TokenGrant| -> Result<(), AuthError> { panic!("nothing may be stored") };
+        let timed_out = login.finish(&oidc, &CancellationToken::new(), never).await;
+        assert!(matches!(
+            timed_out,
+            Err(AuthError::BrowserLoginTimedOut { minutes: 10 })
+        ));
+
+        let login = authorization().await;
+        let cancel = CancellationToken::new();
+        cancel.cancel();
+        let cancelled = login.finish(&oidc, &cancel, never).await;
+        assert!(matches!(cancelled, Err(AuthError::Cancelled)));
+    }
+
     #[test]
     fn query_values_are_percent_encoded_with_percent_20_for_spaces() {
         let encoded = utf8_percent_encode("sso:account:access openid", QUERY_VALUE).to_string();
