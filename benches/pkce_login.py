@@ -91,7 +91,7 @@ def main() -> None:
     print(f"authorize redirect -> cached token: median {statistics.median(millis):.1f} ms, "
           f"p10 {quantiles[0]:.1f} ms, p90 {quantiles[-1]:.1f} ms, max {millis[-1]:.1f} ms")
     print(f"sandbox: {state['calls'].get('Authorize', 0)} Authorize, "
-          f"{state['grantTypes'].get('authorization_code', 0)} authorization_code CreateToken, "
+          f"{state['grants'].get('authorization_code', 0)} authorization_code CreateToken, "
           f"{state['calls'].get('StartDeviceAuthorization', 0)} device authorizations, "
           f"{state['calls'].get('RegisterClient', 0)} RegisterClient")
 

@@ -186,6 +186,7 @@ impl Auth {
             .await?;
         let scopes: Vec<String> = SCOPES.iter().map(|s| s.to_string()).collect();
         let authorization = Arc::new(pkce_flow::start(&clients.oidc_endpoint, registration, &scopes).await?);
+        let logout_epoch = parts.tokens.cache().lock().acquire().await?.logout_epoch();
         let cancel = CancellationToken::new();
         let completion = {
             let (auth, authorization, cancel, oidc) = (
@@ -195,9 +196,11 @@ impl Auth {
                 clients.oidc.clone(),
             );
             tokio::spawn(async move {
-                let registration = authorization.registration.clone();
+                let registration = &authorization.registration;
                 authorization
-                    .finish(&oidc, &cancel, |grant| auth.store(&registration, grant))
+                    .finish(&oidc, &cancel, |grant| {
+                        auth.store(registration, &cancel, logout_epoch, grant)
+                    })
                     .await
             })
         };
@@ -215,6 +218,7 @@ impl Auth {
             browser,
             auto_poll: true,
             cancel,
+            logout_epoch,
         }))
     }
 
@@ -260,11 +264,13 @@ impl Auth {
             parts.session.label(),
             authorization.user_code
         );
+        let logout_epoch = parts.tokens.cache().lock().acquire().await?.logout_epoch();
         Ok(Arc::new(PendingLogin {
             flow: PendingFlow::Device(authorization),
             browser,
             auto_poll: options.auto_poll,
             cancel: CancellationToken::new(),
+            logout_epoch,
         }))
     }
 
@@ -286,7 +292,8 @@ impl Auth {
             None => device_flow::wait_for_approval(&clients.oidc, device, &login.cancel, on_wait).await?,
             Some(checks) => self.wait_for_checks(device, &login.cancel, checks, on_wait).await?,
         };
-        self.store(login.registration(), grant)
+        self.store(login.registration(), &login.cancel, login.logout_epoch, grant)
+            .await
     }
 
     async fn wait_for_checks(
@@ -321,7 +328,9 @@ impl Auth {
         };
         match device_flow::poll_once(&clients.oidc, device).await {
             Ok(PollOutcome::Approved(grant)) => {
-                let token = self.store(login.registration(), grant)?;
+                let token = self
+                    .store(login.registration(), &login.cancel, login.logout_epoch, grant)
+                    .await?;
                 parts.logins.finish(login, None);
                 Ok(Some(token))
             }
@@ -334,8 +343,22 @@ impl Auth {
         }
     }
 
-    fn store(&self, registration: &Registration, grant: TokenGrant) -> Result<CachedToken, AuthError> {
+    /// Caches the token of an approved login, under the token lock, unless the login was
+    /// cancelled or a logout (in any process) happened since it started (`logout_epoch` is the
+    /// lock's epoch when it started): then nothing is written.
+    async fn store(
+        &self,
+        registration: &Registration,
+        cancel: &CancellationToken,
+        logout_epoch: u64,
+        grant: TokenGrant,
+    ) -> Result<CachedToken, AuthError> {
         let parts = self.parts()?;
+        let mut owner = parts.tokens.cache().lock().acquire().await?;
+        if cancel.is_cancelled() || owner.logout_epoch() != logout_epoch {
+            tracing::debug!("a login approved after a logout or cancel; its token is not stored");
+            return Err(AuthError::Cancelled);
+        }
         let token = CachedToken::from_grant(&parts.session, registration, grant);
         parts.tokens.save(&token)?;
         Ok(token)

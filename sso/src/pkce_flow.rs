@@ -128,12 +128,15 @@ impl PkceAuthorization {
 
     /// Waits for the browser's redirect, redeems the code, then hands the grant to `store`; the
     /// browser's page says "complete" only once `store` succeeded.
-    pub async fn finish<T>(
+    pub async fn finish<T, Stored>(
         &self,
         oidc: &aws_sdk_ssooidc::Client,
         cancel: &CancellationToken,
-        store: impl FnOnce(TokenGrant) -> Result<T, AuthError>,
-    ) -> Result<T, AuthError> {
+        store: impl FnOnce(TokenGrant) -> Stored,
+    ) -> Result<T, AuthError>
+    where
+        Stored: Future<Output = Result<T, AuthError>>,
+    {
         let wait = (self.expires_at - now_unix()).max(0) as u64;
         let callback = tokio::select! {
             _ = cancel.cancelled() => return Err(AuthError::Cancelled),
@@ -155,9 +158,13 @@ impl PkceAuthorization {
                 return Err(error);
             }
         };
+        let redeemed = async {
+            let grant = self.redeem(oidc, &code).await?;
+            store(grant).await
+        };
         let outcome = tokio::select! {
             _ = cancel.cancelled() => Err(AuthError::Cancelled),
-            grant = self.redeem(oidc, &code) => grant.and_then(store),
+            outcome = redeemed => outcome,
         };
         callback.answer(outcome.as_ref().map(|_| ()).map_err(ToString::to_string));
         outcome
@@ -268,7 +275,7 @@ mod tests {
         let oidc = unused_oidc_client();
         let mut login = authorization().await;
         login.expires_at = now_unix();
-        let never = |_: TokenGrant| -> Result<(), AuthError> { panic!("nothing may be stored") };
+        let never = |_: TokenGrant| async { panic!("nothing may be stored") as Result<(), AuthError> };
         let timed_out = login.finish(&oidc, &CancellationToken::new(), never).await;
         assert!(matches!(
             timed_out,

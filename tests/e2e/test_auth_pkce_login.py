@@ -105,7 +105,7 @@ def test_cli_pkce_login_end_to_end_then_botocore_uses_the_token(host, sso, tmp_p
     assert "Authentication Successful" in result.stdout
     state = sso.state()
     assert state["calls"]["Authorize"] == 1
-    assert state["grantTypes"] == {"authorization_code": 1}
+    assert state["grants"] == {"authorization_code": 1}
     assert "StartDeviceAuthorization" not in state["calls"]
 
     # The browser opened the authorize page of the OIDC endpoint, with a loopback redirect.
@@ -158,7 +158,7 @@ def test_use_device_code_uses_the_device_flow_even_with_a_browser(host, sso, tmp
     state = sso.state()
     assert state["calls"]["StartDeviceAuthorization"] == 1
     assert "Authorize" not in state["calls"]
-    assert set(state["grantTypes"]) == {"urn:ietf:params:oauth:grant-type:device_code"}
+    assert set(state["grants"]) == {"device_code"}
     assert recorded()[0]["opened"].startswith(f"{sso.url}/device?user_code=")
 
 
@@ -194,7 +194,7 @@ def test_a_denied_pkce_login_fails_with_a_clear_message(host, sso, tmp_path):
     assert not token_path(host.home).exists()
     landed = recorded()[-1]
     assert landed["status"] == 400 and "did not complete" in landed["page"]
-    assert "authorization_code" not in sso.state()["grantTypes"]
+    assert "authorization_code" not in sso.state()["grants"]
 
 
 def test_a_redirect_with_a_forged_state_is_rejected_and_its_code_never_redeemed(host, sso, tmp_path):
@@ -208,7 +208,7 @@ def test_a_redirect_with_a_forged_state_is_rejected_and_its_code_never_redeemed(
     # after it would have failed (a code works once). It succeeded, with one redemption.
     assert landed["status"] == 200 and "login complete" in landed["page"]
     assert result.returncode == 0, result.stderr
-    assert sso.state()["grantTypes"] == {"authorization_code": 1}
+    assert sso.state()["grants"] == {"authorization_code": 1}
     assert "InvalidGrantException" not in json.dumps(sso.state()["errors"])
 
 
@@ -240,7 +240,7 @@ def test_mcp_pkce_login_returns_the_url_at_once_and_completes_in_the_background(
     assert "login complete" in page
     assert status.structured_content["state"] == "authenticated"
     state = sso.state()
-    assert state["calls"]["Authorize"] == 1 and state["grantTypes"] == {"authorization_code": 1}
+    assert state["calls"]["Authorize"] == 1 and state["grants"] == {"authorization_code": 1}
     assert "StartDeviceAuthorization" not in state["calls"]
 
 
@@ -389,5 +389,5 @@ def test_a_page_that_guesses_the_listener_port_can_neither_finish_nor_abort_the_
     assert reachable == []
     assert "login complete" in page and status.structured_content["state"] == "authenticated"
     state = sso.state()
-    assert state["grantTypes"] == {"authorization_code": 1}       # no forged code was redeemed
+    assert state["grants"] == {"authorization_code": 1}       # no forged code was redeemed
     assert "CreateToken" not in state["errors"]

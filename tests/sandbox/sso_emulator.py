@@ -25,7 +25,9 @@ How state flows
     CreateToken(authorization_code, code, codeVerifier, redirectUri) -> access (+ refresh) token;
         the verifier must hash to the challenge, the redirect URI must be the authorize one, a
         code works once
-    CreateToken(refresh token) -> a new access token in the same session
+    CreateToken(refresh token) -> a new access token in the same session (with
+                                  --rotate-refresh-tokens the refresh token is spent: a replay
+                                  answers InvalidGrantException)
     portal calls (x-amz-sso_bearer_token: access token) -> accounts, roles, role credentials
     Logout -> every token of that session is revoked
 
@@ -34,8 +36,8 @@ rate limit, page size, approval mode, lifetimes, ...) are command-line flags and
 run time through the control API under `/_sandbox/`, which product code never needs:
 
     GET  /_sandbox/state          counters per operation (Authorize counts browser visits of
-                                  /authorize) and per CreateToken grant type, pending logins
-                                  (user codes), token counts
+                                  /authorize; and per CreateToken grant type and per
+                                  ListAccountRoles account), pending logins (user codes), token counts
     POST /_sandbox/approve        {"userCode"?}  approve pending logins (all when no code is given)
     POST /_sandbox/deny           {"userCode"?}  deny pending logins
     POST /_sandbox/config         {knob: value, ...}  change knobs (names as the CLI flags)
@@ -201,6 +203,18 @@ def _optional_url(value: Any) -> str | None:
     return str(value).rstrip("/")
 
 
+def _account_ids(value: Any) -> tuple[str, ...]:
+    """Account ids: a list, or one comma-separated string (as on the command line)."""
+    items = value.split(",") if isinstance(value, str) else value
+    if not isinstance(items, (list, tuple)):
+        raise KnobError(f"expected a list of account ids, got {value!r}")
+    ids = tuple(str(item).strip() for item in items if str(item).strip())
+    for account_id in ids:
+        if not re.fullmatch(r"\d{12}", account_id):
+            raise KnobError(f"account ids are 12 digits, got {account_id!r}")
+    return ids
+
+
 def parse_directory(value: Any) -> tuple[Account, ...] | None:
     """Explicit accounts and roles: a JSON file path, `{"accounts": [...]}` or the list itself.
 
@@ -278,6 +292,12 @@ KNOBS = (
     Knob("refresh_tokens", _choice("auto", "always", "never"), "auto",
          "issue refresh tokens: auto = only to clients registered with grant type refresh_token "
          f"or scope {ACCOUNT_ACCESS_SCOPE} (as AWS does for sso-session clients)"),
+    Knob("rotate_refresh_tokens", _boolean, False,
+         "a refresh token is spent when redeemed: replaying it answers InvalidGrantException "
+         "(what makes uncoordinated refreshes of one shared token fail)"),
+    Knob("failing_role_accounts", _account_ids, (),
+         "accounts whose ListAccountRoles always answers 403 ForbiddenException "
+         "(comma-separated ids)"),
     Knob("client_ttl", _number(float, 0), 90 * 86400, "client registration lifetime (s)"),
     Knob("role_credentials_ttl", _number(float, 0), 3600, "role credentials lifetime (s)"),
     Knob("browser_approves", _boolean, True,
@@ -419,6 +439,8 @@ class Counters:
         with self._lock:
             self._calls = collections.Counter()
             self._errors = collections.defaultdict(collections.Counter)
+            self._grants = collections.Counter()
+            self._roles_listed = collections.Counter()
             self._in_flight = 0
             self._peak_in_flight = 0
 
@@ -436,11 +458,23 @@ class Counters:
         with self._lock:
             self._errors[operation][error_type] += 1
 
+    def grant(self, grant_type: str) -> None:
+        """One CreateToken call with this grant type (refresh_token, device_code, ...)."""
+        with self._lock:
+            self._grants[grant_type] += 1
+
+    def roles_listed(self, account_id: str) -> None:
+        """One ListAccountRoles call for this account."""
+        with self._lock:
+            self._roles_listed[account_id] += 1
+
     def snapshot(self) -> dict:
         with self._lock:
             return {
                 "calls": dict(self._calls),
                 "errors": {op: dict(errors) for op, errors in self._errors.items()},
+                "grants": dict(self._grants),
+                "rolesListedFor": dict(self._roles_listed),
                 "inFlight": self._in_flight,
                 "peakInFlight": self._peak_in_flight,
             }
@@ -619,7 +653,6 @@ class SandboxApp:
             # /authorize requests waiting for a decision (by request id) and issued codes.
             self._consents: dict[str, AuthorizationRequest] = {}
             self._codes: dict[str, AuthorizationRequest] = {}
-            self._grants_used: collections.Counter = collections.Counter()
 
     # ---- dispatch ------------------------------------------------------------------------
 
@@ -642,6 +675,9 @@ class SandboxApp:
     def _call(self, route: Route, request: Request) -> Response:
         config = self._config
         self.counters.begin(route.operation)
+        if route.operation == "ListAccountRoles":
+            # Counted before any fault or throttle, so that every call for an account shows.
+            self.counters.roles_listed(request.query_value("account_id") or "")
         try:
             # Each request has its own thread, so sleeping here delays only this call.
             if config["latency_ms"]:
@@ -744,8 +780,7 @@ class SandboxApp:
         grant = body["grantType"]
         if grant not in KNOWN_GRANTS:
             raise oidc_error("UnsupportedGrantTypeException", f"Unsupported grant type: {grant}")
-        with self._lock:
-            self._grants_used[grant] += 1
+        self.counters.grant("device_code" if grant == DEVICE_GRANT else str(grant))
         if not client.may_use(grant):
             raise oidc_error("UnauthorizedClientException",
                              f"Client is not registered for the {grant} grant")
@@ -813,13 +848,16 @@ class SandboxApp:
             if (issued is None or issued.client_id != client.client_id
                     or time.time() >= issued.expires_at):
                 raise oidc_error("InvalidGrantException", "Invalid refresh token provided")
+            if config["rotate_refresh_tokens"]:
+                del self._refresh_tokens[refresh_token]
             return self._issue_tokens(client, issued.session_id, config)
 
     def _issue_tokens(self, client: RegisteredClient, session_id: str, config) -> dict:
         """New access (+ refresh) token in `session_id`; the caller holds the lock.
 
         An older refresh token of the session stays valid until it expires, so a client that
-        keeps using it (another process sharing the token cache) still works.
+        keeps using it (another process sharing the token cache) still works, unless
+        --rotate-refresh-tokens spent it.
         """
         now = time.time()
         access_token = "aoa" + secrets.token_urlsafe(48)
@@ -859,6 +897,8 @@ class SandboxApp:
         account = self._directory.by_id.get(account_id)
         if account is None:
             raise portal_error("ResourceNotFoundException", f"Account {account_id} not found")
+        if account_id in config["failing_role_accounts"]:
+            raise portal_error("ForbiddenException", f"No access to the roles of {account_id}")
         page, next_token = _paginate(
             account.roles, request, f"roles:{account_id}", config["page_size"])
         roles = [{"roleName": role, "accountId": account_id} for role in page]
@@ -1044,7 +1084,6 @@ class SandboxApp:
                 "sessions": len({t.session_id for t in self._access_tokens.values()}
                                 | {t.session_id for t in self._refresh_tokens.values()}),
                 "deviceVisits": self._device_visits,
-                "grantTypes": dict(self._grants_used),
                 "pendingConsents": len(self._consents),
                 "faults": {op: len(faults) for op, faults in self._faults.items() if faults},
             }
