@@ -391,3 +391,32 @@ def test_a_page_that_guesses_the_listener_port_can_neither_finish_nor_abort_the_
     state = sso.state()
     assert state["grants"] == {"authorization_code": 1}       # no forged code was redeemed
     assert "CreateToken" not in state["errors"]
+
+
+def test_logout_ends_a_pending_pkce_login_and_a_later_redirect_stores_nothing(host, sso, tmp_path):
+    import urllib.error
+
+    command, _ = browser(tmp_path, "record")
+
+    def follow(url):
+        try:
+            with urllib.request.urlopen(url, timeout=30) as page:
+                return page.status, page.read().decode()
+        except urllib.error.HTTPError as error:
+            return error.code, error.read().decode()
+        except urllib.error.URLError as error:       # the listener is gone: nobody answers
+            return None, str(error.reason)
+
+    async def scenario():
+        async with host.mcp(BROWSER=command) as session:
+            started = (await session.call_tool("aws_sso_login", {})).structured_content
+            await session.call_tool("aws_sso_logout", {})
+            answer = await anyio.to_thread.run_sync(follow, started["url"])
+            status = (await session.call_tool("aws_sso_status", {})).structured_content
+            return answer, status
+
+    (code, page), status = run(scenario)
+    assert code != 200 and "login complete" not in page
+    assert status["state"] == "not_authenticated"
+    assert not token_path(host.home).exists()
+    assert "authorization_code" not in sso.state()["grants"]
