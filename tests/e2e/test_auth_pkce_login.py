@@ -420,3 +420,18 @@ def test_logout_ends_a_pending_pkce_login_and_a_later_redirect_stores_nothing(ho
     assert status["state"] == "not_authenticated"
     assert not token_path(host.home).exists()
     assert "authorization_code" not in sso.state()["grants"]
+
+
+def test_doctor_says_which_login_flow_this_machine_gets(host, sso, tmp_path):
+    def login_check(**env):
+        report = json.loads(host.cli("doctor", "--json", **env).stdout)
+        return next(check for check in report["checks"] if check["area"] == "login")
+
+    command, _ = browser(tmp_path)
+    with_browser = login_check(BROWSER=command)
+    assert with_browser["status"] == "ok" and "authorization code with PKCE" in with_browser["summary"]
+    assert "--use-device-code" in with_browser["hint"]
+    headless = login_check()
+    assert "device code" in headless["summary"] and "no browser" in headless["summary"]
+    over_ssh = login_check(DISPLAY=":0", SSH_CONNECTION="10.0.0.2 50000 10.0.0.1 22")
+    assert "SSH session" in over_ssh["summary"]
