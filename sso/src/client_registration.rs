@@ -27,8 +27,9 @@ use crate::service_errors::classify;
 use crate::sso_session::{SsoSession, sha1_hex};
 use crate::token_cache::sso_cache_dir;
 
-/// Scopes requested at registration.
-pub const SCOPES: &[&str] = &["sso:account:access"];
+/// Scopes requested at registration when the sso-session sets no `sso_registration_scopes`
+/// (botocore's `_AUTH_GRANT_DEFAULT_SCOPE`).
+pub const DEFAULT_SCOPES: &[&str] = &["sso:account:access"];
 /// What an authorization-code registration may do (botocore's `_AUTH_GRANT_TYPES`).
 const AUTH_CODE_GRANT_TYPES: &[&str] = &["authorization_code", "refresh_token"];
 /// The redirect URI registered: any port of it is accepted on a loopback address (RFC 8252 §7.3),
@@ -96,6 +97,7 @@ pub struct Registrations {
     path: PathBuf,
     client_name: String,
     issuer_url: String,
+    scopes: Vec<String>,
 }
 
 impl Registrations {
@@ -109,6 +111,7 @@ impl Registrations {
             path: sso_cache_dir(home).join(format!("{key}.json")),
             client_name,
             issuer_url: session.start_url.clone(),
+            scopes: registration_scopes(session),
         }
     }
 
@@ -142,8 +145,8 @@ impl Registrations {
             .register_client()
             .client_name(&self.client_name)
             .client_type("public");
-        for scope in SCOPES {
-            request = request.scopes(*scope);
+        for scope in &self.scopes {
+            request = request.scopes(scope);
         }
         if kind == RegistrationKind::AuthorizationCode {
             for grant in AUTH_CODE_GRANT_TYPES {
@@ -169,7 +172,7 @@ impl Registrations {
             client_id: client_id.to_string(),
             client_secret: client_secret.to_string(),
             expires_at,
-            scopes: Some(SCOPES.iter().map(|s| s.to_string()).collect()),
+            scopes: Some(self.scopes.clone()),
             grant_types: (kind == RegistrationKind::AuthorizationCode)
                 .then(|| AUTH_CODE_GRANT_TYPES.iter().map(|s| s.to_string()).collect()),
             other: Map::new(),
@@ -185,20 +188,44 @@ impl Registrations {
         }
         Ok(registration)
     }
+
+    /// The scopes this session's client is registered with (and its browser logins ask for).
+    pub fn scopes(&self) -> &[String] {
+        &self.scopes
+    }
+}
+
+/// The session's `sso_registration_scopes`, else the default.
+fn registration_scopes(session: &SsoSession) -> Vec<String> {
+    match &session.registration_scopes {
+        Some(scopes) if !scopes.is_empty() => scopes.clone(),
+        _ => DEFAULT_SCOPES.iter().map(|s| s.to_string()).collect(),
+    }
 }
 
 /// The text botocore hashes to name the registration file: `json.dumps(args, sort_keys=True)`
-/// with Python's default separators (`", "`, `": "`) and ASCII escaping.
+/// with Python's default separators (`", "`, `": "`) and ASCII escaping. `scopes` is the
+/// configured `sso_registration_scopes` (`null` when not set), exactly as botocore passes it.
 fn registration_key(session: &SsoSession) -> String {
-    let scopes: Vec<String> = SCOPES.iter().map(|s| python_json_string(s)).collect();
+    let scopes = match &session.registration_scopes {
+        Some(scopes) => format!(
+            "[{}]",
+            scopes
+                .iter()
+                .map(|s| python_json_string(s))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        None => "null".to_string(),
+    };
     let session_name = match &session.session_name {
         Some(name) => python_json_string(name),
         None => "null".to_string(),
     };
     format!(
-        "{{\"region\": {}, \"scopes\": [{}], \"session_name\": {}, \"startUrl\": {}, \"tool\": \"botocore\"}}",
+        "{{\"region\": {}, \"scopes\": {}, \"session_name\": {}, \"startUrl\": {}, \"tool\": \"botocore\"}}",
         python_json_string(&session.region),
-        scopes.join(", "),
+        scopes,
         session_name,
         python_json_string(&session.start_url),
     )
@@ -210,10 +237,11 @@ mod tests {
 
     #[test]
     fn registration_key_matches_python_json_dumps() {
-        let session = SsoSession {
+        let mut session = SsoSession {
             start_url: "https://my-org.awsapps.com/start".into(),
             region: "us-east-1".into(),
             session_name: Some("my-sso".into()),
+            registration_scopes: Some(vec!["sso:account:access".into()]),
         };
         // python3 -c 'import json; print(json.dumps({"tool": "botocore", "startUrl":
         //   "https://my-org.awsapps.com/start", "region": "us-east-1",
@@ -221,6 +249,15 @@ mod tests {
         assert_eq!(
             registration_key(&session),
             r#"{"region": "us-east-1", "scopes": ["sso:account:access"], "session_name": "my-sso", "startUrl": "https://my-org.awsapps.com/start", "tool": "botocore"}"#
+        );
+        // Unset scopes and no session are `null`, as botocore passes them.
+        session.registration_scopes = Some(vec!["sso:account:access".into(), "a:b".into()]);
+        assert!(registration_key(&session).contains(r#""scopes": ["sso:account:access", "a:b"], "#));
+        session.registration_scopes = None;
+        session.session_name = None;
+        assert_eq!(
+            registration_key(&session),
+            r#"{"region": "us-east-1", "scopes": null, "session_name": null, "startUrl": "https://my-org.awsapps.com/start", "tool": "botocore"}"#
         );
     }
 }

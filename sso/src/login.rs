@@ -8,7 +8,7 @@ use std::sync::Arc;
 use tokio::sync::mpsc::UnboundedReceiver;
 use tokio_util::sync::CancellationToken;
 
-use crate::client_registration::{Registration, RegistrationKind, SCOPES};
+use crate::client_registration::{Registration, RegistrationKind};
 use crate::device_flow::{self, PollOutcome, StartError, TokenGrant};
 use crate::login_flow_choice::{self, FlowRequest, LoginFlow, Machine};
 use crate::pending_login::{BrowserLogin, BrowserOutcome, PendingFlow, PendingLogin};
@@ -184,8 +184,8 @@ impl Auth {
             .registrations
             .get_or_register(&clients.oidc, RegistrationKind::AuthorizationCode)
             .await?;
-        let scopes: Vec<String> = SCOPES.iter().map(|s| s.to_string()).collect();
-        let authorization = Arc::new(pkce_flow::start(&clients.oidc_endpoint, registration, &scopes).await?);
+        let authorization =
+            Arc::new(pkce_flow::start(&clients.oidc_endpoint, registration, parts.registrations.scopes()).await?);
         let logout_epoch = parts.tokens.cache().lock().acquire().await?.logout_epoch();
         let cancel = CancellationToken::new();
         let completion = {

@@ -82,9 +82,11 @@ def use_session_profile(host):
     host.extra_env["AWS_PROFILE"] = "sandbox-dev"
 
 
-def registration_file(host, session_name="sandbox") -> dict:
+def registration_file(host, session_name="sandbox", scopes=("sso:account:access",)) -> dict:
+    """The registration cache file under botocore's key: `scopes` as configured (None if not)."""
     key = json.dumps({"tool": "botocore", "startUrl": START_URL, "region": "us-east-1",
-                      "scopes": ["sso:account:access"], "session_name": session_name}, sort_keys=True)
+                      "scopes": None if scopes is None else list(scopes), "session_name": session_name},
+                     sort_keys=True)
     return json.loads((sso_cache_dir(host.home) / f"{sha1_hex(key)}.json").read_text())
 
 
@@ -141,6 +143,22 @@ def test_cli_pkce_login_end_to_end_then_botocore_uses_the_token(host, sso, tmp_p
     assert "StartDeviceAuthorization" not in after["calls"] and after["calls"]["Authorize"] == 1
 
 
+def test_the_sso_sessions_registration_scopes_are_registered_asked_for_and_key_the_cache(host, sso, tmp_path):
+    use_session_profile(host)
+    write_aws_config(host, SESSION_PROFILE.replace(
+        "sso_registration_scopes = sso:account:access",
+        "sso_registration_scopes = sso:account:access, codewhisperer:completions ,"))
+    command, recorded = browser(tmp_path)
+
+    result = host.cli("login", timeout=90, BROWSER=command)
+
+    assert result.returncode == 0, result.stderr
+    scopes = ("sso:account:access", "codewhisperer:completions")
+    assert registration_file(host, scopes=scopes)["scopes"] == list(scopes)
+    assert query_of(recorded()[0]["opened"])["scopes"] == "sso:account:access codewhisperer:completions"
+    assert "%20" in recorded()[0]["opened"]            # a space is %20 in the query, as botocore writes it
+
+
 def test_a_second_pkce_login_after_logout_reuses_the_registration(host, sso, tmp_path):
     command, _ = browser(tmp_path)
     assert host.cli("login", timeout=90, BROWSER=command).returncode == 0
@@ -167,7 +185,7 @@ def test_a_device_registration_is_not_reused_for_pkce_nor_the_other_way(host, ss
     assert host.cli("login", "--use-device-code", timeout=90, BROWSER=command).returncode == 0
     assert host.cli("logout").returncode == 0
     assert host.cli("login", timeout=90, BROWSER=command).returncode == 0
-    assert "grantTypes" in registration_file(host, session_name=None)
+    assert "grantTypes" in registration_file(host, session_name=None, scopes=None)
     assert host.cli("logout").returncode == 0
     assert host.cli("login", "--use-device-code", timeout=90, BROWSER=command).returncode == 0
     # The emulator refuses a client's grant it did not register, so each switch registered anew.
