@@ -185,20 +185,16 @@ impl Auth {
             .get_or_register(&clients.oidc, RegistrationKind::AuthorizationCode)
             .await?;
         let authorization =
-            Arc::new(pkce_flow::start(&clients.oidc_endpoint, registration, parts.registrations.scopes()).await?);
+            Arc::new(pkce_flow::start(&clients.oidc.endpoint, registration, parts.registrations.scopes()).await?);
         let logout_epoch = parts.tokens.cache().lock().acquire().await?.logout_epoch();
         let cancel = CancellationToken::new();
         let completion = {
-            let (auth, authorization, cancel, oidc) = (
-                self.clone(),
-                authorization.clone(),
-                cancel.clone(),
-                clients.oidc.clone(),
-            );
+            let (auth, authorization, cancel) = (self.clone(), authorization.clone(), cancel.clone());
             tokio::spawn(async move {
+                let clients = auth.clients().await?;
                 let registration = &authorization.registration;
                 authorization
-                    .finish(&oidc, &cancel, |grant| {
+                    .finish(&clients.oidc, &cancel, |grant| {
                         auth.store(registration, &cancel, logout_epoch, grant)
                     })
                     .await

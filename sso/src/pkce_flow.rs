@@ -25,6 +25,7 @@ use crate::cache_time::now_unix;
 use crate::client_registration::Registration;
 use crate::device_flow::TokenGrant;
 use crate::loopback_listener::{LoopbackListener, Redirect};
+use crate::sdk_clients::Oidc;
 use crate::service_errors::classify;
 
 const AUTHORIZATION_CODE_GRANT: &str = "authorization_code";
@@ -130,7 +131,7 @@ impl PkceAuthorization {
     /// browser's page says "complete" only once `store` succeeded.
     pub async fn finish<T, Stored>(
         &self,
-        oidc: &aws_sdk_ssooidc::Client,
+        oidc: &Oidc,
         cancel: &CancellationToken,
         store: impl FnOnce(TokenGrant) -> Stored,
     ) -> Result<T, AuthError>
@@ -171,7 +172,7 @@ impl PkceAuthorization {
     }
 
     /// CreateToken with the authorization code and our verifier.
-    async fn redeem(&self, oidc: &aws_sdk_ssooidc::Client, code: &str) -> Result<TokenGrant, AuthError> {
+    async fn redeem(&self, oidc: &Oidc, code: &str) -> Result<TokenGrant, AuthError> {
         let answer = oidc
             .create_token()
             .client_id(&self.registration.client_id)
@@ -182,7 +183,7 @@ impl PkceAuthorization {
             .redirect_uri(self.redirect_uri())
             .send()
             .await
-            .map_err(|error| AuthError::service("CreateToken", classify(&error)))?;
+            .map_err(|error| AuthError::service("CreateToken", classify(&error, &oidc.endpoint)))?;
         let access_token = answer
             .access_token()
             .map(str::to_string)
@@ -223,13 +224,16 @@ mod tests {
         assert_eq!(a.challenge, s256_challenge(&a.verifier));
     }
 
-    fn unused_oidc_client() -> aws_sdk_ssooidc::Client {
+    fn unused_oidc_client() -> Oidc {
         let config = aws_sdk_ssooidc::Config::builder()
             .behavior_version(aws_sdk_ssooidc::config::BehaviorVersion::latest())
             .region(aws_sdk_ssooidc::config::Region::new("us-east-1"))
             .endpoint_url("http://127.0.0.1:9")
             .build();
-        aws_sdk_ssooidc::Client::from_conf(config)
+        Oidc {
+            client: aws_sdk_ssooidc::Client::from_conf(config),
+            endpoint: "http://127.0.0.1:9".into(),
+        }
     }
 
     async fn authorization() -> PkceAuthorization {

@@ -8,25 +8,44 @@
 //! `AWS_ENDPOINT_URL` (and the profile's `endpoint_url`, `ignore_configured_endpoint_urls`) work
 //! exactly as in every other AWS SDK.
 
+use std::ops::Deref;
 use std::time::Duration;
 
 use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
-use aws_config::{BehaviorVersion, Region};
+use aws_config::{BehaviorVersion, Region, SdkConfig};
+use aws_types::service_config::ServiceConfigKey;
+
+/// A client and the URL it sends to, for naming the host when it cannot be reached. Derefs to
+/// the client.
+pub struct Api<C> {
+    pub client: C,
+    pub endpoint: String,
+}
+
+impl<C> Deref for Api<C> {
+    type Target = C;
+
+    fn deref(&self) -> &C {
+        &self.client
+    }
+}
+
+/// SSO OIDC: client registration, login, refresh.
+pub type Oidc = Api<aws_sdk_ssooidc::Client>;
+/// The SSO portal: accounts, roles, role credentials, logout.
+pub type Portal = Api<aws_sdk_sso::Client>;
 
 pub struct SdkClients {
     /// SSO OIDC with the SDK's standard retries (transient errors only: the device-flow answers
     /// `authorization_pending` / `slow_down` are not retryable, so polling stays ours).
-    pub oidc: aws_sdk_ssooidc::Client,
+    pub oidc: Oidc,
     /// The portal with standard retries, for single calls (role credentials, logout).
-    pub portal: aws_sdk_sso::Client,
+    pub portal: Portal,
     /// The portal without SDK retries, for bulk listing: `accounts` paces and retries those
     /// calls itself, under its adaptive rate limit. SDK retries underneath would hide the 429s
     /// the limiter needs to see, and spend the SDK's retry quota on them.
-    pub portal_bulk: aws_sdk_sso::Client,
-    /// The SSO OIDC base URL (`https://oidc.{region}.amazonaws.com`, or the override), where the
-    /// browser opens `/authorize`: that operation is not in the API model, so no client builds it.
-    pub oidc_endpoint: String,
+    pub portal_bulk: Portal,
 }
 
 impl SdkClients {
@@ -43,58 +62,44 @@ impl SdkClients {
             .timeout_config(timeouts)
             .load()
             .await;
-        let oidc = aws_sdk_ssooidc::Client::new(&shared);
-        let oidc_endpoint = oidc_endpoint(&shared, sso_region).await;
-        let portal = aws_sdk_sso::Client::new(&shared);
         let bulk = aws_sdk_sso::config::Builder::from(&shared)
             .retry_config(RetryConfig::disabled())
             .build();
+        let oidc_endpoint = endpoint(&shared, "SSO OIDC", || {
+            format!("https://oidc.{sso_region}.amazonaws.com")
+        });
+        let portal_endpoint = endpoint(&shared, "SSO", || {
+            format!("https://portal.sso.{sso_region}.amazonaws.com")
+        });
         Self {
-            oidc,
-            portal,
-            portal_bulk: aws_sdk_sso::Client::from_conf(bulk),
-            oidc_endpoint,
+            oidc: Api {
+                client: aws_sdk_ssooidc::Client::new(&shared),
+                endpoint: oidc_endpoint,
+            },
+            portal: Api {
+                client: aws_sdk_sso::Client::new(&shared),
+                endpoint: portal_endpoint.clone(),
+            },
+            portal_bulk: Api {
+                client: aws_sdk_sso::Client::from_conf(bulk),
+                endpoint: portal_endpoint,
+            },
         }
     }
 }
 
-/// The endpoint the SSO OIDC client calls, resolved the way the client resolves it: the
-/// configured override (`AWS_ENDPOINT_URL_SSO_OIDC`, `AWS_ENDPOINT_URL`, the profile's
-/// `endpoint_url`, as `aws_sdk_ssooidc::config::Builder::from(&SdkConfig)` picks it), else the
-/// service's endpoint rules for the region, FIPS and dual-stack settings.
-async fn oidc_endpoint(shared: &aws_config::SdkConfig, sso_region: &str) -> String {
-    use aws_sdk_ssooidc::config::endpoint::{DefaultResolver, Params, ResolveEndpoint};
-    use aws_types::service_config::ServiceConfigKey;
-
-    let configured = if shared.get_origin("endpoint_url").is_client_config() {
-        shared.endpoint_url().map(str::to_string)
-    } else {
-        let key = ServiceConfigKey::builder()
-            .service_id("SSO OIDC")
-            .env("AWS_ENDPOINT_URL")
-            .profile("endpoint_url")
-            .build()
-            .expect("the key has all three parts");
-        shared
-            .service_config()
-            .and_then(|config| config.load_config(key))
-            .or_else(|| shared.endpoint_url().map(str::to_string))
-    };
-    let fallback = format!("https://oidc.{sso_region}.amazonaws.com");
-    let params = Params::builder()
-        .region(sso_region)
-        .use_fips(shared.use_fips().unwrap_or(false))
-        .use_dual_stack(shared.use_dual_stack().unwrap_or(false))
-        .set_endpoint(configured)
+/// The endpoint a client of `service_id` sends to, resolved as the SDK's own clients do: the
+/// service's override (`AWS_ENDPOINT_URL_<SERVICE>`, the profile's `services` section), else
+/// the global one (`AWS_ENDPOINT_URL`, `endpoint_url`), else AWS's default.
+fn endpoint(shared: &SdkConfig, service_id: &str, default: impl FnOnce() -> String) -> String {
+    let key = ServiceConfigKey::builder()
+        .service_id(service_id)
+        .env("AWS_ENDPOINT_URL")
+        .profile("endpoint_url")
         .build();
-    let Ok(params) = params else {
-        return fallback;
-    };
-    match DefaultResolver::new().resolve_endpoint(&params).await {
-        Ok(endpoint) => endpoint.url().trim_end_matches('/').to_string(),
-        Err(error) => {
-            tracing::debug!("cannot resolve the SSO OIDC endpoint ({error}); using {fallback}");
-            fallback
-        }
-    }
+    shared
+        .service_config()
+        .and_then(|config| key.ok().and_then(|key| config.load_config(key)))
+        .or_else(|| shared.endpoint_url().map(str::to_string))
+        .unwrap_or_else(default)
 }

@@ -7,12 +7,16 @@
 //! deleted: removing a lock file while another process waits on it would give two owners.
 //!
 //! The lock file also carries the session's logout epoch, a counter a logout raises while it
-//! holds the lock. A login remembers the epoch it started in and stores its token only if no
+//! holds the lock. Its text is deliberately not JSON: `aws sso logout` JSON-loads every file in
+//! that directory and tests `'accessToken' in contents`, which would crash on a JSON number;
+//! a file that does not parse is skipped. A login remembers the epoch it started in and stores its token only if no
 //! logout came in between, so a browser approval that arrives after `mcp-aws-sso logout` (in any
 //! process) writes nothing.
 //!
 //! Within one process callers first queue on an async mutex, so that waiting for the file lock
-//! never parks more than one blocking thread.
+//! never parks more than one blocking thread. An uncontended lock is taken in place
+//! (non-blocking `open` + `try_lock`); only a lock another process holds is waited for on a
+//! blocking thread.
 
 use std::fs::{File, OpenOptions};
 use std::io::{self, Read, Seek, SeekFrom, Write};
@@ -21,6 +25,9 @@ use std::path::{Path, PathBuf};
 use fs4::FileExt;
 
 use crate::private_file::{FileError, ensure_private_dir};
+
+/// What precedes the logout count in the lock file (and keeps it from being JSON).
+const EPOCH_PREFIX: &str = "mcp-aws-sso token lock, logouts: ";
 
 pub struct TokenLock {
     path: PathBuf,
@@ -52,11 +59,18 @@ impl TokenLock {
     /// Waits until this caller owns the token file.
     pub async fn acquire(&self) -> Result<TokenLockGuard<'_>, FileError> {
         let in_process = self.in_process.lock().await;
-        let path = self.path.clone();
-        let file = tokio::task::spawn_blocking(move || lock_file(&path))
-            .await
-            .map_err(|e| self.fail("lock", io::Error::other(e)))?
-            .map_err(|(action, source)| self.fail(action, source))?;
+        let file = open_lock_file(&self.path).map_err(|(action, source)| self.fail(action, source))?;
+        let file = match FileExt::try_lock(&file) {
+            Ok(()) => file,
+            Err(fs4::TryLockError::WouldBlock) => {
+                // Another process owns the token: wait for it without blocking the runtime.
+                tokio::task::spawn_blocking(move || FileExt::lock(&file).map(|()| file))
+                    .await
+                    .map_err(|e| self.fail("lock", io::Error::other(e)))?
+                    .map_err(|e| self.fail("lock", e))?
+            }
+            Err(fs4::TryLockError::Error(error)) => return Err(self.fail("lock", error)),
+        };
         Ok(TokenLockGuard {
             file,
             path: &self.path,
@@ -73,7 +87,7 @@ impl TokenLock {
     }
 }
 
-fn lock_file(path: &Path) -> Result<File, (&'static str, io::Error)> {
+fn open_lock_file(path: &Path) -> Result<File, (&'static str, io::Error)> {
     if let Some(dir) = path.parent() {
         ensure_private_dir(dir).map_err(|e| ("create the directory of", e.source))?;
     }
@@ -84,10 +98,9 @@ fn lock_file(path: &Path) -> Result<File, (&'static str, io::Error)> {
         use std::os::unix::fs::OpenOptionsExt;
         options.mode(0o600);
     }
-    let file = options.open(path).map_err(|e| ("open", e))?;
-    // `FileExt::lock`, not the inherent `File::lock`: one implementation on every platform.
-    FileExt::lock(&file).map_err(|e| ("lock", e))?;
-    Ok(file)
+    // `FileExt::lock` / `try_lock` (fs4), not the inherent `File` ones: one implementation on
+    // every platform and toolchain.
+    options.open(path).map_err(|e| ("open", e))
 }
 
 impl TokenLockGuard<'_> {
@@ -99,7 +112,11 @@ impl TokenLockGuard<'_> {
             .seek(SeekFrom::Start(0))
             .and_then(|_| self.file.read_to_string(&mut text));
         match read {
-            Ok(_) => text.trim().parse().unwrap_or(0),
+            Ok(_) => text
+                .rsplit(':')
+                .next()
+                .and_then(|count| count.trim().parse().ok())
+                .unwrap_or(0),
             Err(error) => {
                 tracing::debug!("cannot read {}: {error}", self.path.display());
                 0
@@ -114,7 +131,7 @@ impl TokenLockGuard<'_> {
             .file
             .set_len(0)
             .and_then(|_| self.file.seek(SeekFrom::Start(0)))
-            .and_then(|_| self.file.write_all(next.to_string().as_bytes()));
+            .and_then(|_| self.file.write_all(format!("{EPOCH_PREFIX}{next}\n").as_bytes()));
         write.map_err(|source| FileError {
             action: "write",
             path: self.path.to_owned(),
@@ -146,6 +163,11 @@ mod tests {
         }
         let mut again = lock.acquire().await.unwrap();
         assert_eq!(again.logout_epoch(), 2);
+        let text = std::fs::read_to_string(lock.path()).unwrap();
+        assert!(
+            serde_json::from_str::<serde_json::Value>(&text).is_err(),
+            "{text:?} must not be JSON"
+        );
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
