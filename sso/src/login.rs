@@ -44,7 +44,9 @@ pub enum PendingCheck {
 
 impl Auth {
     /// Starts a login, or returns the one in progress; never waits for the user. With
-    /// `auto_poll` the host polls in the background and stores the token when approved.
+    /// `auto_poll` the host polls in the background and stores the token when approved. A login
+    /// in progress is reused when it runs the flow this call would choose; a call that asks for
+    /// the other flow (`useDeviceCode` while a browser login waits) replaces it.
     pub async fn login(self: &Arc<Self>, options: LoginOptions) -> Result<LoginOutcome, AuthError> {
         let parts = self.parts()?;
         let _gate = parts.logins.gate.lock().await;
@@ -52,7 +54,8 @@ impl Auth {
             parts.logins.cancel();
             return Ok(LoginOutcome::AlreadyLoggedIn(token));
         }
-        if let Some(login) = parts.logins.current() {
+        let flow = self.login_flow(options).0;
+        if let Some(login) = parts.logins.current().filter(|login| login.kind() == flow) {
             if !login.auto_poll
                 && let Some(token) = self.poll_pending_once(&login).await?
             {

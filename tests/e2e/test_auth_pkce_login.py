@@ -453,3 +453,30 @@ def test_doctor_says_which_login_flow_this_machine_gets(host, sso, tmp_path):
     assert "device code" in headless["summary"] and "no browser" in headless["summary"]
     over_ssh = login_check(DISPLAY=":0", SSH_CONNECTION="10.0.0.2 50000 10.0.0.1 22")
     assert "SSH session" in over_ssh["summary"]
+
+
+def test_asking_for_the_device_flow_replaces_a_pending_browser_login(host, sso, tmp_path):
+    import socket
+
+    command, _ = browser(tmp_path, "record")
+
+    async def scenario():
+        async with host.mcp(BROWSER=command) as session:
+            in_browser = (await session.call_tool("aws_sso_login", {})).structured_content
+            again = (await session.call_tool("aws_sso_login", {})).structured_content
+            device = (await session.call_tool("aws_sso_login", {"useDeviceCode": True})).structured_content
+            port = urlsplit(query_of(in_browser["url"])["redirect_uri"]).port
+            with anyio.fail_after(20):          # the replaced login's listener closes
+                while True:
+                    with socket.socket() as probe:
+                        if probe.connect_ex(("127.0.0.1", port)) != 0:
+                            break
+                    await anyio.sleep(0.1)
+            await wait_until_authenticated(session)
+            return in_browser, again, device
+
+    in_browser, again, device = run(scenario)
+    assert in_browser["flow"] == "authorization_code" and again["reused"] is True
+    assert device["flow"] == "device_code" and device["reused"] is False and device["userCode"]
+    assert sso.state()["calls"]["StartDeviceAuthorization"] == 1
+    assert "authorization_code" not in sso.state()["grants"]

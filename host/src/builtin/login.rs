@@ -254,7 +254,8 @@ impl BuiltinTool for LoginTool {
                 uses the authorization code flow with PKCE (the user signs in and allows access in the page that \
                 opens); otherwise, or with useDeviceCode, the device authorization flow (a verification URL and a \
                 code the user approves on any device). Returns at once with the URL; the server then completes \
-                the login in the background. Calling it again while a login is pending returns the same URL. If \
+                the login in the background. Calling it again while a login is pending returns the same URL (with \
+                useDeviceCode while a browser login waits, a device login replaces it). If \
                 a valid session exists it says so, with its expiry. Every other AWS tool needs this session."
                 .into(),
             input_schema: json!({
