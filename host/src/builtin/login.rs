@@ -264,7 +264,7 @@ impl BuiltinTool for LoginTool {
                     "launchBrowser": {
                         "type": "boolean",
                         "default": true,
-                        "description": "Open the verification URL in the default browser (the URL and code are always returned)."
+                        "description": "Open the login page in the default browser. When false, no browser is opened and the device code flow is used (its URL and code are always returned)."
                     },
                     "autoPoll": {
                         "type": "boolean",
