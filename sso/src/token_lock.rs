@@ -13,18 +13,24 @@
 //! logout came in between, so a browser approval that arrives after `mcp-aws-sso logout` (in any
 //! process) writes nothing.
 //!
-//! Within one process callers first queue on an async mutex, so that waiting for the file lock
-//! never parks more than one blocking thread. An uncontended lock is taken in place
-//! (non-blocking `open` + `try_lock`); only a lock another process holds is waited for on a
-//! blocking thread.
+//! Within one process callers first queue on an async mutex. The file lock is then taken with
+//! `try_lock`, at once when nobody holds it; a lock another process holds is tried again every
+//! few milliseconds, without blocking a thread, for at most [`LOCK_WAIT`] (a holder refreshing
+//! the token is bounded by the SDK's 90 s operation timeout; a stopped process is not).
 
 use std::fs::{File, OpenOptions};
 use std::io::{self, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use fs4::FileExt;
 
 use crate::private_file::{FileError, ensure_private_dir};
+
+/// How long to wait for the lock before giving up.
+pub const LOCK_WAIT: Duration = Duration::from_secs(120);
+/// The longest pause between two tries.
+const MAX_RETRY_PAUSE: Duration = Duration::from_millis(50);
 
 /// What precedes the logout count in the lock file (and keeps it from being JSON).
 const EPOCH_PREFIX: &str = "mcp-aws-sso token lock, logouts: ";
@@ -32,6 +38,7 @@ const EPOCH_PREFIX: &str = "mcp-aws-sso token lock, logouts: ";
 pub struct TokenLock {
     path: PathBuf,
     in_process: tokio::sync::Mutex<()>,
+    wait: Duration,
 }
 
 /// Held while the token file may be changed; dropping it releases the lock.
@@ -49,6 +56,7 @@ impl TokenLock {
         Self {
             path: token_path.with_file_name(name),
             in_process: tokio::sync::Mutex::new(()),
+            wait: LOCK_WAIT,
         }
     }
 
@@ -60,17 +68,29 @@ impl TokenLock {
     pub async fn acquire(&self) -> Result<TokenLockGuard<'_>, FileError> {
         let in_process = self.in_process.lock().await;
         let file = open_lock_file(&self.path).map_err(|(action, source)| self.fail(action, source))?;
-        let file = match FileExt::try_lock(&file) {
-            Ok(()) => file,
-            Err(fs4::TryLockError::WouldBlock) => {
-                // Another process owns the token: wait for it without blocking the runtime.
-                tokio::task::spawn_blocking(move || FileExt::lock(&file).map(|()| file))
-                    .await
-                    .map_err(|e| self.fail("lock", io::Error::other(e)))?
-                    .map_err(|e| self.fail("lock", e))?
+        let started = tokio::time::Instant::now();
+        let mut pause = Duration::from_millis(2);
+        loop {
+            match FileExt::try_lock(&file) {
+                Ok(()) => break,
+                Err(fs4::TryLockError::WouldBlock) if started.elapsed() < self.wait => {
+                    // Another process owns the token for now (a refresh, a login, a logout).
+                    tokio::time::sleep(pause).await;
+                    pause = (pause * 2).min(MAX_RETRY_PAUSE);
+                }
+                Err(fs4::TryLockError::WouldBlock) => {
+                    let held = io::Error::new(
+                        io::ErrorKind::TimedOut,
+                        format!(
+                            "another process has held it for {} s (a stopped mcp-aws-sso?)",
+                            self.wait.as_secs()
+                        ),
+                    );
+                    return Err(self.fail("lock", held));
+                }
+                Err(fs4::TryLockError::Error(error)) => return Err(self.fail("lock", error)),
             }
-            Err(fs4::TryLockError::Error(error)) => return Err(self.fail("lock", error)),
-        };
+        }
         Ok(TokenLockGuard {
             file,
             path: &self.path,
@@ -174,6 +194,21 @@ mod tests {
             let mode = std::fs::metadata(lock.path()).unwrap().permissions().mode();
             assert_eq!(mode & 0o777, 0o600);
         }
+    }
+
+    #[tokio::test]
+    async fn a_lock_held_elsewhere_for_too_long_is_an_error_not_a_hang() {
+        let home = tempfile::tempdir().unwrap();
+        let mut lock = TokenLock::new(&home.path().join("t.json"));
+        lock.wait = Duration::from_millis(200);
+        // Another process's hold: a separate open file description with the lock.
+        let other = open_lock_file(lock.path()).unwrap();
+        FileExt::lock(&other).unwrap();
+        let error = lock.acquire().await.err().expect("the lock is held elsewhere");
+        assert_eq!(error.source.kind(), io::ErrorKind::TimedOut);
+        assert!(error.to_string().contains("another process has held it"), "{error}");
+        drop(other);
+        assert!(lock.acquire().await.is_ok(), "free again once the holder is gone");
     }
 
     /// Two independent `TokenLock`s on one path stand for two processes: the file lock alone
