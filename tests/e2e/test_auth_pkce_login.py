@@ -53,7 +53,7 @@ elif mode == "forge-state":
     query = {k: v[0] for k, v in parse_qs(parts.query).items()}
     forged = urlunsplit(parts._replace(query=urlencode({**query, "state": "forged-" + query["state"]})))
     status, body, _ = get(forged)
-    log({"forged": True, "status": status, "page": body})
+    log({"forged": True, "status": status, "page": body, "code": query["code"]})
     status, body, _ = get(location)
     log({"status": status, "page": body})
 '''
@@ -228,6 +228,20 @@ def test_a_redirect_with_a_forged_state_is_rejected_and_its_code_never_redeemed(
     assert result.returncode == 0, result.stderr
     assert sso.state()["grants"] == {"authorization_code": 1}
     assert "InvalidGrantException" not in json.dumps(sso.state()["errors"])
+
+
+def test_debug_logs_of_a_pkce_login_hold_no_code_token_or_secret(host, sso, tmp_path):
+    from sso_helpers import cached_secrets
+
+    command, recorded = browser(tmp_path, "forge-state")
+    result = host.cli("login", timeout=90, BROWSER=command, DEBUG="true")
+    assert result.returncode == 0, result.stderr
+    code = recorded()[1]["code"]
+    secrets = [code, *cached_secrets(host.home)]
+    assert len(secrets) >= 4            # the code, access and refresh tokens, client secret
+    output = result.stdout + result.stderr
+    assert "DEBUG" in result.stderr or "debug" in result.stderr.lower()
+    assert [secret for secret in secrets if secret in output] == []
 
 
 # ----------------------------------------------------------------------------- MCP
