@@ -231,6 +231,9 @@ pub(crate) struct ProfileLayers {
     pub profile_section: Option<String>,
     /// The session section that was read (`sso-session corp`), if any.
     pub session_section: Option<String>,
+    /// That section's `sso_registration_scopes`, split as botocore's
+    /// `parse_sso_registration_scopes` does (commas, blanks dropped).
+    pub registration_scopes: Option<Vec<String>>,
 }
 
 /// Picks the profile (`AWS_PROFILE`, else `default`) and its session (`AWS_SSO_SESSION`, else
@@ -250,6 +253,7 @@ pub(crate) fn layers(
         session: Layer::new(origin("")),
         profile_section: None,
         session_section: None,
+        registration_scopes: None,
     };
     let Some(file) = file else { return Ok(found) };
 
@@ -284,6 +288,13 @@ pub(crate) fn layers(
             }
             found.session = layer;
             found.session_section = Some(section.to_owned());
+            found.registration_scopes = values.get("sso_registration_scopes").map(|raw| {
+                raw.split(',')
+                    .map(str::trim)
+                    .filter(|scope| !scope.is_empty())
+                    .map(str::to_owned)
+                    .collect()
+            });
         }
         // An explicit AWS_SSO_SESSION may be just the token cache name, with the start URL
         // given elsewhere; a profile's sso_session pointing nowhere is a broken file.

@@ -55,6 +55,10 @@ pub struct SsoSettings {
     /// when `AWS_SSO_SESSION` is set explicitly. The token cache key is `sha1(session name)`
     /// then, else `sha1(start URL)`, as in the AWS CLI v2.
     pub session_name: Option<String>,
+    /// The sso-session's `sso_registration_scopes` (comma-separated in the file), when the
+    /// session came from that section and it sets them: the scopes the SSO OIDC client is
+    /// registered with, and part of the registration's cache key, as in the AWS CLI v2.
+    pub registration_scopes: Option<Vec<String>>,
     /// `AWS_PROFILE`, when set (the `[default]` profile is read without it).
     pub profile: Option<String>,
 }

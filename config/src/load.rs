@@ -195,11 +195,18 @@ impl Config {
                 .map(str::to_owned),
         };
 
+        // Registration scopes belong to the session section the cache key names.
+        let registration_scopes = session_name
+            .as_ref()
+            .filter(|name| aws.session_section.as_deref() == Some(format!("sso-session {name}").as_str()))
+            .and(aws.registration_scopes);
+
         let config = Config {
             sso: SsoSettings {
                 start_url,
                 region: sso_region.or_else(|| aws_region.clone()),
                 session_name,
+                registration_scopes,
                 profile,
             },
             region: aws_region.or(default_region),

@@ -14,8 +14,11 @@ pub fn error_kind(error: &AuthError) -> ErrorKind {
         AuthError::NotLoggedIn | AuthError::SessionExpired { .. } | AuthError::SessionRejected => {
             ErrorKind::NotLoggedIn
         }
-        AuthError::LoginDenied { .. } | AuthError::NoAccess { .. } => ErrorKind::PermissionDenied,
-        AuthError::LoginExpired { .. } => ErrorKind::Timeout,
+        AuthError::LoginDenied { .. } | AuthError::BrowserLoginDenied { .. } | AuthError::NoAccess { .. } => {
+            ErrorKind::PermissionDenied
+        }
+        AuthError::LoginExpired { .. } | AuthError::BrowserLoginTimedOut { .. } => ErrorKind::Timeout,
+        AuthError::LoopbackUnavailable { .. } => ErrorKind::Unavailable,
         AuthError::Cancelled => ErrorKind::Cancelled,
         AuthError::NotFound { .. } => ErrorKind::NotFound,
         AuthError::Unreachable { .. } | AuthError::Throttled { .. } => ErrorKind::Unavailable,

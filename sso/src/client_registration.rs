@@ -7,6 +7,11 @@
 //!
 //! The scope `sso:account:access` is what `aws configure sso` writes as
 //! `sso_registration_scopes`; it is what makes Identity Center issue refresh tokens.
+//!
+//! One file serves both login flows, as in the AWS CLI v2: a registration for the authorization
+//! code flow (`grantTypes` holds `authorization_code`, with the loopback redirect URI and the
+//! start URL as issuer, as `SSOTokenFetcherAuth` registers) is reused only by that flow, any
+//! other only by the device flow; a login of the other kind registers anew and replaces it.
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -23,8 +28,22 @@ use crate::service_errors::classify;
 use crate::sso_session::{SsoSession, sha1_hex};
 use crate::token_cache::sso_cache_dir;
 
-/// Scopes requested at registration.
-pub const SCOPES: &[&str] = &["sso:account:access"];
+/// Scopes requested at registration when the sso-session sets no `sso_registration_scopes`
+/// (botocore's `_AUTH_GRANT_DEFAULT_SCOPE`).
+pub const DEFAULT_SCOPES: &[&str] = &["sso:account:access"];
+/// What an authorization-code registration may do (botocore's `_AUTH_GRANT_TYPES`).
+const AUTH_CODE_GRANT_TYPES: &[&str] = &["authorization_code", "refresh_token"];
+/// The redirect URI registered: any port of it is accepted on a loopback address (RFC 8252 §7.3),
+/// so the listener picks a free one per login.
+pub const REDIRECT_URI: &str = "http://127.0.0.1/oauth/callback";
+
+/// The flow a registration is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RegistrationKind {
+    DeviceCode,
+    /// Registered for `authorization_code` with this issuer (the start URL).
+    AuthorizationCode,
+}
 
 /// A registration is not used in its last 15 minutes (botocore's window), so that it cannot
 /// expire in the middle of a device flow.
@@ -39,6 +58,9 @@ pub struct Registration {
     pub expires_at: i64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scopes: Option<Vec<String>>,
+    /// Written for authorization-code registrations, as AWS CLI v2 does; absent means device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub grant_types: Option<Vec<String>>,
     #[serde(flatten)]
     pub other: Map<String, Value>,
 }
@@ -56,12 +78,27 @@ impl Registration {
     fn is_usable(&self) -> bool {
         self.expires_at - now_unix() > EXPIRY_MARGIN_SECONDS
     }
+
+    /// botocore's `_is_registration_for_auth_code`.
+    pub fn kind(&self) -> RegistrationKind {
+        let auth_code = self
+            .grant_types
+            .as_ref()
+            .is_some_and(|grants| grants.iter().any(|g| g == "authorization_code"));
+        if auth_code {
+            RegistrationKind::AuthorizationCode
+        } else {
+            RegistrationKind::DeviceCode
+        }
+    }
 }
 
 /// The registration cache of one SSO session.
 pub struct Registrations {
     path: PathBuf,
     client_name: String,
+    issuer_url: String,
+    scopes: Vec<String>,
 }
 
 impl Registrations {
@@ -74,30 +111,41 @@ impl Registrations {
         Self {
             path: sso_cache_dir(home).join(format!("{key}.json")),
             client_name,
+            issuer_url: session.start_url.clone(),
+            scopes: registration_scopes(session),
         }
     }
 
-    /// The cached registration, unless it is missing, unreadable or about to expire.
-    pub fn cached(&self) -> Option<Registration> {
-        private_file::read_json::<Registration>(&self.path).filter(Registration::is_usable)
+    /// The cached registration for `kind`, unless it is missing, unreadable, for the other flow
+    /// or about to expire.
+    pub fn cached(&self, kind: RegistrationKind) -> Option<Registration> {
+        private_file::read_json::<Registration>(&self.path)
+            .filter(Registration::is_usable)
+            .filter(|registration| registration.kind() == kind)
     }
 
-    /// A usable registration: the cached one, else a new one (which is then cached).
-    pub async fn get_or_register(&self, oidc: &Oidc) -> Result<Registration, AuthError> {
-        if let Some(cached) = self.cached() {
+    /// A usable registration for `kind`: the cached one, else a new one (which is then cached).
+    pub async fn get_or_register(&self, oidc: &Oidc, kind: RegistrationKind) -> Result<Registration, AuthError> {
+        if let Some(cached) = self.cached(kind) {
             return Ok(cached);
         }
-        self.register(oidc).await
+        self.register(oidc, kind).await
     }
 
-    /// Registers a new client and caches it, replacing whatever was cached.
-    pub async fn register(&self, oidc: &Oidc) -> Result<Registration, AuthError> {
+    /// Registers a new client for `kind` and caches it, replacing whatever was cached.
+    pub async fn register(&self, oidc: &Oidc, kind: RegistrationKind) -> Result<Registration, AuthError> {
         let mut request = oidc
             .register_client()
             .client_name(&self.client_name)
             .client_type("public");
-        for scope in SCOPES {
-            request = request.scopes(*scope);
+        for scope in &self.scopes {
+            request = request.scopes(scope);
+        }
+        if kind == RegistrationKind::AuthorizationCode {
+            for grant in AUTH_CODE_GRANT_TYPES {
+                request = request.grant_types(*grant);
+            }
+            request = request.redirect_uris(REDIRECT_URI).issuer_url(&self.issuer_url);
         }
         let answer = request
             .send()
@@ -117,11 +165,13 @@ impl Registrations {
             client_id: client_id.to_string(),
             client_secret: client_secret.to_string(),
             expires_at,
-            scopes: Some(SCOPES.iter().map(|s| s.to_string()).collect()),
+            scopes: Some(self.scopes.clone()),
+            grant_types: (kind == RegistrationKind::AuthorizationCode)
+                .then(|| AUTH_CODE_GRANT_TYPES.iter().map(|s| s.to_string()).collect()),
             other: Map::new(),
         };
         tracing::debug!(
-            "registered SSO OIDC client {}, valid until {}",
+            "registered SSO OIDC client {} for the {kind:?} flow, valid until {}",
             self.client_name,
             cache_time::format_unix(expires_at)
         );
@@ -131,20 +181,44 @@ impl Registrations {
         }
         Ok(registration)
     }
+
+    /// The scopes this session's client is registered with (and its browser logins ask for).
+    pub fn scopes(&self) -> &[String] {
+        &self.scopes
+    }
+}
+
+/// The session's `sso_registration_scopes`, else the default.
+fn registration_scopes(session: &SsoSession) -> Vec<String> {
+    match &session.registration_scopes {
+        Some(scopes) if !scopes.is_empty() => scopes.clone(),
+        _ => DEFAULT_SCOPES.iter().map(|s| s.to_string()).collect(),
+    }
 }
 
 /// The text botocore hashes to name the registration file: `json.dumps(args, sort_keys=True)`
-/// with Python's default separators (`", "`, `": "`) and ASCII escaping.
+/// with Python's default separators (`", "`, `": "`) and ASCII escaping. `scopes` is the
+/// configured `sso_registration_scopes` (`null` when not set), exactly as botocore passes it.
 fn registration_key(session: &SsoSession) -> String {
-    let scopes: Vec<String> = SCOPES.iter().map(|s| python_json_string(s)).collect();
+    let scopes = match &session.registration_scopes {
+        Some(scopes) => format!(
+            "[{}]",
+            scopes
+                .iter()
+                .map(|s| python_json_string(s))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        None => "null".to_string(),
+    };
     let session_name = match &session.session_name {
         Some(name) => python_json_string(name),
         None => "null".to_string(),
     };
     format!(
-        "{{\"region\": {}, \"scopes\": [{}], \"session_name\": {}, \"startUrl\": {}, \"tool\": \"botocore\"}}",
+        "{{\"region\": {}, \"scopes\": {}, \"session_name\": {}, \"startUrl\": {}, \"tool\": \"botocore\"}}",
         python_json_string(&session.region),
-        scopes.join(", "),
+        scopes,
         session_name,
         python_json_string(&session.start_url),
     )
@@ -156,10 +230,11 @@ mod tests {
 
     #[test]
     fn registration_key_matches_python_json_dumps() {
-        let session = SsoSession {
+        let mut session = SsoSession {
             start_url: "https://my-org.awsapps.com/start".into(),
             region: "us-east-1".into(),
             session_name: Some("my-sso".into()),
+            registration_scopes: Some(vec!["sso:account:access".into()]),
         };
         // python3 -c 'import json; print(json.dumps({"tool": "botocore", "startUrl":
         //   "https://my-org.awsapps.com/start", "region": "us-east-1",
@@ -167,6 +242,56 @@ mod tests {
         assert_eq!(
             registration_key(&session),
             r#"{"region": "us-east-1", "scopes": ["sso:account:access"], "session_name": "my-sso", "startUrl": "https://my-org.awsapps.com/start", "tool": "botocore"}"#
+        );
+        // Unset scopes and no session are `null`, as botocore passes them.
+        session.registration_scopes = Some(vec!["sso:account:access".into(), "a:b".into()]);
+        assert!(registration_key(&session).contains(r#""scopes": ["sso:account:access", "a:b"], "#));
+        session.registration_scopes = None;
+        session.session_name = None;
+        assert_eq!(
+            registration_key(&session),
+            r#"{"region": "us-east-1", "scopes": null, "session_name": null, "startUrl": "https://my-org.awsapps.com/start", "tool": "botocore"}"#
+        );
+    }
+}
+
+#[cfg(test)]
+mod kind_tests {
+    use super::*;
+
+    fn registration(grant_types: Option<&[&str]>) -> Registration {
+        Registration {
+            client_id: "c".into(),
+            client_secret: "s".into(),
+            expires_at: now_unix() + 86400,
+            scopes: None,
+            grant_types: grant_types.map(|g| g.iter().map(|s| s.to_string()).collect()),
+            other: Map::new(),
+        }
+    }
+
+    #[test]
+    fn a_registration_is_for_the_authorization_code_only_if_its_grants_say_so() {
+        // botocore's `_is_registration_for_auth_code`: older caches have no grantTypes.
+        assert_eq!(registration(None).kind(), RegistrationKind::DeviceCode);
+        assert_eq!(
+            registration(Some(&["refresh_token"])).kind(),
+            RegistrationKind::DeviceCode
+        );
+        assert_eq!(
+            registration(Some(AUTH_CODE_GRANT_TYPES)).kind(),
+            RegistrationKind::AuthorizationCode
+        );
+        let json = serde_json::to_value(registration(Some(AUTH_CODE_GRANT_TYPES))).unwrap();
+        assert_eq!(
+            json["grantTypes"],
+            serde_json::json!(["authorization_code", "refresh_token"])
+        );
+        assert!(
+            serde_json::to_value(registration(None))
+                .unwrap()
+                .get("grantTypes")
+                .is_none()
         );
     }
 }

@@ -34,6 +34,24 @@ pub enum AuthError {
     )]
     LoginExpired { user_code: String },
 
+    #[error(
+        "The AWS SSO login was denied in the browser ({reason}). Run `aws_sso_login` again and approve the request \
+         (or use the device code flow: `useDeviceCode: true`, `mcp-aws-sso login --use-device-code`)."
+    )]
+    BrowserLoginDenied { reason: String },
+
+    #[error(
+        "No answer came back from the browser within {minutes} minutes, so the AWS SSO login was abandoned. Run \
+         `aws_sso_login` again and approve the request in the browser window it opens."
+    )]
+    BrowserLoginTimedOut { minutes: u64 },
+
+    #[error(
+        "The browser login cannot start: {detail}. Use the device code flow instead (`useDeviceCode: true`, \
+         `mcp-aws-sso login --use-device-code`)."
+    )]
+    LoopbackUnavailable { detail: String },
+
     #[error("The AWS SSO login was cancelled.")]
     Cancelled,
 

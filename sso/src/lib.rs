@@ -6,15 +6,20 @@
 //!
 //! ```text
 //! Config ─▶ SsoSession (start URL, SSO region, session name)
-//! login:   Registrations (RegisterClient, cached) ─▶ device_flow (StartDeviceAuthorization,
-//!          CreateToken polling) ─▶ TokenCache (~/.aws/sso/cache/<sha1>.json), written under the
-//!          TokenLock (<sha1>.json.lock) unless a logout came since the login started
+//! login:   login_flow_choice (PKCE if a browser opens here, else device code)
+//!          ─▶ Registrations (RegisterClient for that flow, cached)
+//!          ─▶ pkce_flow (LoopbackListener on 127.0.0.1, browser at /authorize, redirect with
+//!             the code, CreateToken authorization_code + verifier)
+//!           | device_flow (StartDeviceAuthorization, CreateToken polling)
+//!          ─▶ TokenCache (~/.aws/sso/cache/<sha1>.json), written under the TokenLock
+//!             (<sha1>.json.lock) unless a logout came since the login started
 //! use:     TokenKeeper (the file as it is now, one stat when unchanged; in the refresh window:
 //!          TokenLock, read again, refresh only if still needed) ─▶ access token + TokenId ─▶
 //!          role_credentials (GetRoleCredentials; in memory tied to the TokenId, on disk in
 //!          ~/.aws/cli/cache) | accounts (ListAccounts + ListAccountRoles under the
 //!          AdaptiveRateLimiter; AccountsCache with a TTL, failed accounts asked again alone)
 //! logout:  TokenLock ─▶ logout epoch + 1, token file removed ─▶ caches cleared ─▶ portal Logout
+//!          (a pending login is cancelled: its listener closes, its poll stops)
 //! ```
 //!
 //! The token file is the one source of truth, shared with other processes and the AWS CLI:
@@ -32,8 +37,11 @@ mod client_registration;
 mod device_flow;
 mod error;
 mod login;
+mod login_flow_choice;
 mod logout;
+mod loopback_listener;
 mod pending_login;
+mod pkce_flow;
 mod private_file;
 mod python_json;
 mod rate_limiter;
@@ -56,8 +64,10 @@ pub use client_registration::Registration;
 pub use device_flow::DeviceAuthorization;
 pub use error::AuthError;
 pub use login::{LoginOptions, LoginOutcome, PendingCheck};
+pub use login_flow_choice::LoginFlow;
 pub use logout::{LogoutReport, PortalLogout};
-pub use pending_login::{BrowserOutcome, PendingLogin};
+pub use pending_login::{BrowserLogin, BrowserOutcome, PendingFlow, PendingLogin};
+pub use pkce_flow::PkceAuthorization;
 pub use private_file::FileError;
 pub use role_credentials::RoleCredentials;
 pub use sso_session::SsoSession;
@@ -92,6 +102,8 @@ pub struct Auth {
     /// configure one.
     parts: Option<Parts>,
     clients: OnceCell<SdkClients>,
+    /// Set when MCP is served to other machines; logins then use the device code flow.
+    remote_clients: std::sync::atomic::AtomicBool,
 }
 
 /// Why an operation that needed the access token failed.
@@ -124,6 +136,7 @@ impl Auth {
             config,
             parts,
             clients: OnceCell::new(),
+            remote_clients: Default::default(),
         })
     }
 

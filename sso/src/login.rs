@@ -1,14 +1,18 @@
-//! Signing in: start (or reuse) a device authorization, open the browser, and finish the login
-//! either in the background (MCP: the tool answers with the code at once), on a later call
-//! (`autoPoll: false`), or while the caller waits (the CLI).
+//! Signing in: choose the flow (`login_flow_choice`), start it (a PKCE authorize page in this
+//! machine's browser, or a device authorization), open the browser, and finish the login either
+//! in the background (MCP: the tool answers with the URL at once), on a later call (device flow
+//! with `autoPoll: false`), or while the caller waits (the CLI).
 
 use std::sync::Arc;
 
 use tokio::sync::mpsc::UnboundedReceiver;
 use tokio_util::sync::CancellationToken;
 
+use crate::client_registration::{Registration, RegistrationKind};
 use crate::device_flow::{self, PollOutcome, StartError, TokenGrant};
-use crate::pending_login::{BrowserOutcome, PendingLogin};
+use crate::login_flow_choice::{self, FlowRequest, LoginFlow, Machine};
+use crate::pending_login::{BrowserLogin, BrowserOutcome, PendingFlow, PendingLogin};
+use crate::pkce_flow;
 use crate::token_cache::CachedToken;
 use crate::{Auth, AuthError, browser};
 
@@ -16,6 +20,8 @@ use crate::{Auth, AuthError, browser};
 pub struct LoginOptions {
     pub launch_browser: bool,
     pub auto_poll: bool,
+    /// Use the device code flow even where a browser would open here.
+    pub use_device_code: bool,
 }
 
 #[derive(Debug)]
@@ -38,7 +44,9 @@ pub enum PendingCheck {
 
 impl Auth {
     /// Starts a login, or returns the one in progress; never waits for the user. With
-    /// `auto_poll` the host polls in the background and stores the token when approved.
+    /// `auto_poll` the host polls in the background and stores the token when approved. A login
+    /// in progress is reused when it runs the flow this call would choose; a call that asks for
+    /// the other flow (`useDeviceCode` while a browser login waits) replaces it.
     pub async fn login(self: &Arc<Self>, options: LoginOptions) -> Result<LoginOutcome, AuthError> {
         let parts = self.parts()?;
         let _gate = parts.logins.gate.lock().await;
@@ -46,7 +54,8 @@ impl Auth {
             parts.logins.cancel();
             return Ok(LoginOutcome::AlreadyLoggedIn(token));
         }
-        if let Some(login) = parts.logins.current() {
+        let flow = self.login_flow(options).0;
+        if let Some(login) = parts.logins.current().filter(|login| login.kind() == flow) {
             if !login.auto_poll
                 && let Some(token) = self.poll_pending_once(&login).await?
             {
@@ -56,7 +65,7 @@ impl Auth {
         }
         let login = self.start(options).await?;
         parts.logins.set(login.clone());
-        if options.auto_poll {
+        if login.auto_poll {
             let auth = self.clone();
             let polled = login.clone();
             tokio::spawn(async move {
@@ -104,7 +113,7 @@ impl Auth {
             }
         };
         announce(&login);
-        let result = self.wait_and_store(&login, checks.filter(|_| !options.auto_poll), on_wait);
+        let result = self.wait_and_store(&login, checks.filter(|_| !login.auto_poll), on_wait);
         let result = tokio::select! {
             result = result => result,
             _ = cancel.cancelled() => Err(AuthError::Cancelled),
@@ -142,17 +151,93 @@ impl Auth {
         self.valid_token().await.ok().filter(|token| !token.is_expired())
     }
 
-    async fn start(&self, options: LoginOptions) -> Result<Arc<PendingLogin>, AuthError> {
+    /// Marks this host as serving MCP clients on other machines (HTTP bound off loopback): a
+    /// browser opened here would not be the user's, so logins use the device code flow.
+    pub fn serve_remote_clients(&self) {
+        self.remote_clients.store(true, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// The flow a login with `options` uses here, and why.
+    pub fn login_flow(&self, options: LoginOptions) -> (LoginFlow, &'static str) {
+        let request = FlowRequest {
+            use_device_code: options.use_device_code,
+            launch_browser: options.launch_browser,
+            served_off_loopback: self.remote_clients.load(std::sync::atomic::Ordering::Relaxed),
+        };
+        login_flow_choice::choose(request, Machine::from_env())
+    }
+
+    async fn start(self: &Arc<Self>, options: LoginOptions) -> Result<Arc<PendingLogin>, AuthError> {
+        let (flow, why) = self.login_flow(options);
+        tracing::debug!("signing in with the {} flow: {why}", flow.name());
+        match flow {
+            LoginFlow::AuthorizationCode => self.start_browser_login().await,
+            LoginFlow::DeviceCode => self.start_device_login(options).await,
+        }
+    }
+
+    /// Binds the loopback listener, starts the task that waits for the redirect and caches the
+    /// token, and only then opens the authorize page: the redirect can neither arrive before
+    /// anyone listens nor wait for us to finish opening the browser (which takes a moment to
+    /// tell a launcher that failed from one that worked).
+    async fn start_browser_login(self: &Arc<Self>) -> Result<Arc<PendingLogin>, AuthError> {
         let parts = self.parts()?;
         let clients = self.clients().await?;
-        let registration = parts.registrations.get_or_register(&clients.oidc).await?;
+        let registration = parts
+            .registrations
+            .get_or_register(&clients.oidc, RegistrationKind::AuthorizationCode)
+            .await?;
+        let authorization =
+            Arc::new(pkce_flow::start(&clients.oidc.endpoint, registration, parts.registrations.scopes()).await?);
+        let logout_epoch = parts.tokens.cache().lock().acquire().await?.logout_epoch();
+        let cancel = CancellationToken::new();
+        let completion = {
+            let (auth, authorization, cancel) = (self.clone(), authorization.clone(), cancel.clone());
+            tokio::spawn(async move {
+                let clients = auth.clients().await?;
+                let registration = &authorization.registration;
+                authorization
+                    .finish(&clients.oidc, &cancel, |grant| {
+                        auth.store(registration, &cancel, logout_epoch, grant)
+                    })
+                    .await
+            })
+        };
+        let browser = match browser::open(&authorization.authorize_url).await {
+            Ok(()) => BrowserOutcome::Opened,
+            Err(reason) => BrowserOutcome::Failed(reason),
+        };
+        tracing::debug!(
+            "AWS SSO browser login started for {}: listening at {}, browser {browser:?}",
+            parts.session.label(),
+            authorization.redirect_uri()
+        );
+        Ok(Arc::new(PendingLogin {
+            flow: PendingFlow::Browser(BrowserLogin::new(authorization, completion)),
+            browser,
+            auto_poll: true,
+            cancel,
+            logout_epoch,
+        }))
+    }
+
+    async fn start_device_login(&self, options: LoginOptions) -> Result<Arc<PendingLogin>, AuthError> {
+        let parts = self.parts()?;
+        let clients = self.clients().await?;
+        let registration = parts
+            .registrations
+            .get_or_register(&clients.oidc, RegistrationKind::DeviceCode)
+            .await?;
         let start_url = &parts.session.start_url;
         let authorization = match device_flow::start(&clients.oidc, registration, start_url).await {
             Ok(authorization) => authorization,
             Err(StartError::InvalidClient) => {
                 // The cached registration was revoked or belongs to another instance.
                 tracing::debug!("the cached SSO OIDC client registration was rejected; registering again");
-                let fresh = parts.registrations.register(&clients.oidc).await?;
+                let fresh = parts
+                    .registrations
+                    .register(&clients.oidc, RegistrationKind::DeviceCode)
+                    .await?;
                 device_flow::start(&clients.oidc, fresh, start_url)
                     .await
                     .map_err(|error| match error {
@@ -180,7 +265,7 @@ impl Auth {
         );
         let logout_epoch = parts.tokens.cache().lock().acquire().await?.logout_epoch();
         Ok(Arc::new(PendingLogin {
-            authorization,
+            flow: PendingFlow::Device(authorization),
             browser,
             auto_poll: options.auto_poll,
             cancel: CancellationToken::new(),
@@ -188,8 +273,9 @@ impl Auth {
         }))
     }
 
-    /// Polls until approval (automatically, or once per message on `checks`), then caches the
-    /// token. Ends early when the login is cancelled.
+    /// Waits for the browser's redirect (PKCE), or polls until approval (device flow:
+    /// automatically, or once per message on `checks`), then caches the token. Ends early when
+    /// the login is cancelled.
     async fn wait_and_store(
         &self,
         login: &PendingLogin,
@@ -197,31 +283,36 @@ impl Auth {
         on_wait: &(dyn Fn(u64) + Send + Sync),
     ) -> Result<CachedToken, AuthError> {
         let clients = self.clients().await?;
-        let grant = match checks {
-            None => device_flow::wait_for_approval(&clients.oidc, &login.authorization, &login.cancel, on_wait).await?,
-            Some(checks) => self.wait_for_checks(login, checks, on_wait).await?,
+        let device = match &login.flow {
+            PendingFlow::Browser(browser) => return browser.completion().await,
+            PendingFlow::Device(device) => device,
         };
-        self.store(login, grant).await
+        let grant = match checks {
+            None => device_flow::wait_for_approval(&clients.oidc, device, &login.cancel, on_wait).await?,
+            Some(checks) => self.wait_for_checks(device, &login.cancel, checks, on_wait).await?,
+        };
+        self.store(login.registration(), &login.cancel, login.logout_epoch, grant)
+            .await
     }
 
     async fn wait_for_checks(
         &self,
-        login: &PendingLogin,
+        device: &device_flow::DeviceAuthorization,
+        cancel: &CancellationToken,
         mut checks: UnboundedReceiver<()>,
         on_wait: &(dyn Fn(u64) + Send + Sync),
     ) -> Result<TokenGrant, AuthError> {
         let clients = self.clients().await?;
         loop {
             let signal = tokio::select! {
-                _ = login.cancel.cancelled() => return Err(AuthError::Cancelled),
+                _ = cancel.cancelled() => return Err(AuthError::Cancelled),
                 signal = checks.recv() => signal,
             };
             if signal.is_none() {
                 // Nobody will press Enter any more: poll on our own.
-                return device_flow::wait_for_approval(&clients.oidc, &login.authorization, &login.cancel, on_wait)
-                    .await;
+                return device_flow::wait_for_approval(&clients.oidc, device, cancel, on_wait).await;
             }
-            if let PollOutcome::Approved(grant) = device_flow::poll_once(&clients.oidc, &login.authorization).await? {
+            if let PollOutcome::Approved(grant) = device_flow::poll_once(&clients.oidc, device).await? {
                 return Ok(grant);
             }
         }
@@ -231,9 +322,14 @@ impl Auth {
     async fn poll_pending_once(&self, login: &Arc<PendingLogin>) -> Result<Option<CachedToken>, AuthError> {
         let parts = self.parts()?;
         let clients = self.clients().await?;
-        match device_flow::poll_once(&clients.oidc, &login.authorization).await {
+        let Some(device) = login.device() else {
+            return Ok(None); // a browser login completes on its own
+        };
+        match device_flow::poll_once(&clients.oidc, device).await {
             Ok(PollOutcome::Approved(grant)) => {
-                let token = self.store(login, grant).await?;
+                let token = self
+                    .store(login.registration(), &login.cancel, login.logout_epoch, grant)
+                    .await?;
                 parts.logins.finish(login, None);
                 Ok(Some(token))
             }
@@ -247,15 +343,22 @@ impl Auth {
     }
 
     /// Caches the token of an approved login, under the token lock, unless the login was
-    /// cancelled or a logout (in any process) happened since it started: then nothing is written.
-    async fn store(&self, login: &PendingLogin, grant: TokenGrant) -> Result<CachedToken, AuthError> {
+    /// cancelled or a logout (in any process) happened since it started (`logout_epoch` is the
+    /// lock's epoch when it started): then nothing is written.
+    async fn store(
+        &self,
+        registration: &Registration,
+        cancel: &CancellationToken,
+        logout_epoch: u64,
+        grant: TokenGrant,
+    ) -> Result<CachedToken, AuthError> {
         let parts = self.parts()?;
         let mut owner = parts.tokens.cache().lock().acquire().await?;
-        if login.cancel.is_cancelled() || owner.logout_epoch() != login.logout_epoch {
+        if cancel.is_cancelled() || owner.logout_epoch() != logout_epoch {
             tracing::debug!("a login approved after a logout or cancel; its token is not stored");
             return Err(AuthError::Cancelled);
         }
-        let token = CachedToken::from_grant(&parts.session, &login.authorization.registration, grant);
+        let token = CachedToken::from_grant(&parts.session, registration, grant);
         parts.tokens.save(&token)?;
         Ok(token)
     }

@@ -1,14 +1,21 @@
 //! The login in progress, if any: at most one per host process, so that a second `aws_sso_login`
-//! while the user is still in the browser returns the same code instead of starting a new one.
+//! while the user is still in the browser returns the same code (or authorize URL) instead of
+//! starting a new one.
 //! Also remembers how the last background login ended when it failed, so that the next status
 //! or login call can say so once.
 
 use std::sync::{Arc, Mutex};
 
+use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
+use crate::AuthError;
 use crate::cache_time::now_unix;
+use crate::client_registration::Registration;
 use crate::device_flow::DeviceAuthorization;
+use crate::login_flow_choice::LoginFlow;
+use crate::pkce_flow::PkceAuthorization;
+use crate::token_cache::CachedToken;
 
 /// What happened when the browser was to be opened.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -20,11 +27,49 @@ pub enum BrowserOutcome {
     Failed(String),
 }
 
+/// The flow a pending login runs.
+#[derive(Debug)]
+pub enum PendingFlow {
+    /// A code to approve at a verification URL, on any device.
+    Device(DeviceAuthorization),
+    /// An authorize page in this machine's browser, redirecting to our loopback listener.
+    Browser(BrowserLogin),
+}
+
+/// A browser login: its authorization, and the task that waits for the redirect and caches the
+/// token (started before the browser opened, so that nothing delays the redirect's answer).
+#[derive(Debug)]
+pub struct BrowserLogin {
+    pub authorization: Arc<PkceAuthorization>,
+    completion: tokio::sync::Mutex<Option<JoinHandle<Result<CachedToken, AuthError>>>>,
+}
+
+impl BrowserLogin {
+    pub(crate) fn new(
+        authorization: Arc<PkceAuthorization>,
+        completion: JoinHandle<Result<CachedToken, AuthError>>,
+    ) -> Self {
+        Self {
+            authorization,
+            completion: tokio::sync::Mutex::new(Some(completion)),
+        }
+    }
+
+    /// How the login ended, for the one caller that waits for it.
+    pub(crate) async fn completion(&self) -> Result<CachedToken, AuthError> {
+        let Some(task) = self.completion.lock().await.take() else {
+            return Err(AuthError::Cancelled);
+        };
+        task.await.unwrap_or(Err(AuthError::Cancelled))
+    }
+}
+
 #[derive(Debug)]
 pub struct PendingLogin {
-    pub authorization: DeviceAuthorization,
+    pub flow: PendingFlow,
     pub browser: BrowserOutcome,
-    /// Whether the host polls in the background (else a later login/status call checks).
+    /// Whether the host polls in the background (else a later login/status call checks). A
+    /// browser login always completes in the background: its code arrives at the listener.
     pub auto_poll: bool,
     /// Stops the background poll (logout, or a new login replacing this one).
     pub cancel: CancellationToken,
@@ -35,7 +80,45 @@ pub struct PendingLogin {
 
 impl PendingLogin {
     pub fn is_live(&self) -> bool {
-        now_unix() < self.authorization.expires_at && !self.cancel.is_cancelled()
+        now_unix() < self.expires_at() && !self.cancel.is_cancelled()
+    }
+
+    pub fn kind(&self) -> LoginFlow {
+        match &self.flow {
+            PendingFlow::Device(_) => LoginFlow::DeviceCode,
+            PendingFlow::Browser(_) => LoginFlow::AuthorizationCode,
+        }
+    }
+
+    /// The page the user opens: the device flow's complete verification URL, or the authorize URL.
+    pub fn url(&self) -> &str {
+        match &self.flow {
+            PendingFlow::Device(device) => &device.verification_uri_complete,
+            PendingFlow::Browser(browser) => &browser.authorization.authorize_url,
+        }
+    }
+
+    /// Unix seconds at which the login can no longer complete.
+    pub fn expires_at(&self) -> i64 {
+        match &self.flow {
+            PendingFlow::Device(device) => device.expires_at,
+            PendingFlow::Browser(browser) => browser.authorization.expires_at,
+        }
+    }
+
+    /// The device authorization, for a device-code login.
+    pub fn device(&self) -> Option<&DeviceAuthorization> {
+        match &self.flow {
+            PendingFlow::Device(device) => Some(device),
+            PendingFlow::Browser(_) => None,
+        }
+    }
+
+    pub fn registration(&self) -> &Registration {
+        match &self.flow {
+            PendingFlow::Device(device) => &device.registration,
+            PendingFlow::Browser(browser) => &browser.authorization.registration,
+        }
     }
 }
 

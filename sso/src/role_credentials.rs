@@ -288,6 +288,7 @@ mod tests {
             start_url: "https://my-org.awsapps.com/start".into(),
             region: "us-east-1".into(),
             session_name: Some("my-sso".into()),
+            registration_scopes: None,
         };
         // sha1(json.dumps({...}, sort_keys=True, separators=(",", ":"))), computed with Python.
         assert_eq!(

@@ -14,6 +14,9 @@ pub struct SsoSession {
     pub region: String,
     /// The `[sso-session NAME]`, when the configuration named one.
     pub session_name: Option<String>,
+    /// Its `sso_registration_scopes`, when it sets them (else the client registers with
+    /// `sso:account:access`, as AWS CLI v2 does).
+    pub registration_scopes: Option<Vec<String>>,
 }
 
 impl SsoSession {
@@ -38,6 +41,7 @@ impl SsoSession {
             start_url,
             region,
             session_name: config.sso.session_name.clone(),
+            registration_scopes: config.sso.registration_scopes.clone(),
         })
     }
 
@@ -69,6 +73,7 @@ mod tests {
             start_url: "https://my-org.awsapps.com/start".into(),
             region: "us-east-1".into(),
             session_name: name.map(String::from),
+            registration_scopes: None,
         }
     }
 

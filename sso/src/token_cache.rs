@@ -286,6 +286,7 @@ mod tests {
             start_url: "https://x.awsapps.com/start".into(),
             region: "us-east-1".into(),
             session_name: None,
+            registration_scopes: None,
         };
         let cache = TokenCache::new(home.path(), &session);
         assert!(cache.on_disk().is_none());

@@ -101,8 +101,9 @@ def test_cli_login_completes_the_device_flow_and_writes_the_aws_cli_cache(host, 
     assert registration["scopes"] == ["sso:account:access"]
     assert mode(registration_file) == 0o600
     # botocore's name for it: sha1(json.dumps({...}, sort_keys=True)).
+    # No sso-session sets sso_registration_scopes here: botocore keys that with "scopes": null.
     key = json.dumps({"tool": "botocore", "startUrl": START_URL, "region": SSO_REGION,
-                      "scopes": ["sso:account:access"], "session_name": None}, sort_keys=True)
+                      "scopes": None, "session_name": None}, sort_keys=True)
     assert registration_file.name == f"{sha1_hex(key)}.json"
 
 
@@ -125,7 +126,8 @@ def test_cli_login_opens_the_browser_named_by_BROWSER_at_the_complete_url(host, 
     sso.configure(approval="manual")            # only opening the URL approves
     browser, record = fake_browser(tmp_path)
 
-    result = host.cli("login", timeout=60, BROWSER=browser)
+    # With a browser here the default is PKCE (tests/e2e/test_auth_pkce_login.py); this is the device flow's.
+    result = host.cli("login", "--use-device-code", timeout=60, BROWSER=browser)
 
     assert result.returncode == 0, result.stderr
     [url] = record.read_text().split()
@@ -282,7 +284,7 @@ def test_mcp_login_opens_the_browser_and_reports_it(host, sso, tmp_path):
 
     async def scenario():
         async with host.mcp(BROWSER=browser) as session:
-            started = await session.call_tool("aws_sso_login", {})
+            started = await session.call_tool("aws_sso_login", {"useDeviceCode": True})
             with anyio.fail_after(20):
                 while (await session.call_tool("aws_sso_status", {})).structured_content["state"] != "authenticated":
                     await anyio.sleep(0.3)
@@ -296,7 +298,7 @@ def test_mcp_login_opens_the_browser_and_reports_it(host, sso, tmp_path):
 def test_mcp_login_reports_a_browser_that_cannot_start(host, sso, tmp_path):
     async def scenario():
         async with host.mcp(BROWSER=str(tmp_path / "no-such-browser")) as session:
-            return await session.call_tool("aws_sso_login", {})
+            return await session.call_tool("aws_sso_login", {"useDeviceCode": True})
 
     started = run(scenario)
     assert not started.is_error

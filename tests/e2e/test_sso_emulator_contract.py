@@ -10,11 +10,17 @@ serves the module; every test starts from a full reset and sets the knobs it nee
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import http.server
 import json
+import secrets
 import subprocess
+import threading
 import time
 import urllib.error
 import urllib.request
+from urllib.parse import parse_qs, urlencode, urlsplit
 from concurrent.futures import ThreadPoolExecutor
 
 import boto3
@@ -347,6 +353,184 @@ def test_refresh_tokens_go_only_to_clients_registered_for_them(oidc, emulator):
 
     emulator.configure(refresh_tokens="never")
     assert "refreshToken" not in sign_in(oidc, emulator)[1]
+
+
+# --------------------------------------------------------------------------- authorization code + PKCE
+
+AUTH_CODE_GRANTS = ["authorization_code", "refresh_token"]
+REDIRECT_URI = "http://127.0.0.1/oauth/callback"
+
+
+def register_for_pkce(oidc, **extra):
+    """RegisterClient as AWS CLI v2's SSOTokenFetcherAuth (and the host's PKCE flow) do."""
+    request = {"clientName": "botocore-client-sandbox", "clientType": "public",
+               "grantTypes": AUTH_CODE_GRANTS, "redirectUris": [REDIRECT_URI],
+               "issuerUrl": START_URL, "scopes": ["sso:account:access"], **extra}
+    return oidc.register_client(**{k: v for k, v in request.items() if v is not None})
+
+
+def pkce_pair():
+    verifier = secrets.token_urlsafe(48)
+    challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).decode().rstrip("=")
+    return verifier, challenge
+
+
+class NoRedirects(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def browse(url):
+    """GET `url` as a browser that stops at the first redirect: (status, Location or body)."""
+    opener = urllib.request.build_opener(NoRedirects)
+    try:
+        with opener.open(url, timeout=10) as answer:
+            return answer.status, answer.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers.get("Location") or error.read().decode()
+
+
+def authorize_url(emulator, client, challenge, port=49152, state="st-1", **overrides):
+    query = {"response_type": "code", "client_id": client["clientId"],
+             "redirect_uri": f"http://127.0.0.1:{port}/oauth/callback", "state": state,
+             "code_challenge": challenge, "code_challenge_method": "S256",
+             "scopes": "sso:account:access", **overrides}
+    return f"{emulator.url}/authorize?{urlencode({k: v for k, v in query.items() if v is not None})}"
+
+
+def redirect_query(location):
+    parts = urlsplit(location)
+    assert (parts.scheme, parts.hostname, parts.path) == ("http", "127.0.0.1", "/oauth/callback"), location
+    return {name: values[0] for name, values in parse_qs(parts.query).items()}
+
+
+def redeem(oidc, client, code, verifier, port=49152):
+    return oidc.create_token(
+        clientId=client["clientId"], clientSecret=client["clientSecret"],
+        grantType="authorization_code", code=code, codeVerifier=verifier,
+        redirectUri=f"http://127.0.0.1:{port}/oauth/callback")
+
+
+def test_pkce_login_redirects_with_a_code_that_create_token_redeems_once(oidc, portal, emulator):
+    client = register_for_pkce(oidc)
+    verifier, challenge = pkce_pair()
+    status, location = browse(authorize_url(emulator, client, challenge, port=50123))
+    assert status == 302
+    answer = redirect_query(location)
+    assert urlsplit(location).port == 50123       # any loopback port matches the registered URI
+    assert answer["state"] == "st-1" and answer["code"]
+
+    token = redeem(oidc, client, answer["code"], verifier, port=50123)
+    assert token["tokenType"] == "Bearer" and token["expiresIn"] == 3600
+    assert token["accessToken"].startswith("aoa") and token["refreshToken"].startswith("aor")
+    assert portal.list_accounts(accessToken=token["accessToken"])["accountList"]
+    assert refresh(oidc, client, token["refreshToken"])["accessToken"]
+
+    code, status, response = error_of(redeem, oidc, client, answer["code"], verifier, port=50123)
+    assert (code, status, response["error"]) == ("InvalidGrantException", 400, "invalid_grant")
+    state = emulator.state()
+    assert state["calls"]["Authorize"] == 1
+    assert state["grants"] == {"authorization_code": 2, "refresh_token": 1}
+    assert "StartDeviceAuthorization" not in state["calls"]
+
+
+def test_pkce_create_token_checks_the_verifier_and_the_redirect_uri(oidc, emulator):
+    client = register_for_pkce(oidc)
+    verifier, challenge = pkce_pair()
+
+    code = redirect_query(browse(authorize_url(emulator, client, challenge))[1])["code"]
+    assert error_of(redeem, oidc, client, code, "not-the-verifier-" + "x" * 40)[0] == "InvalidGrantException"
+    # The failed attempt used the code up: the right verifier is too late now.
+    assert error_of(redeem, oidc, client, code, verifier)[0] == "InvalidGrantException"
+
+    code = redirect_query(browse(authorize_url(emulator, client, challenge))[1])["code"]
+    assert error_of(redeem, oidc, client, code, verifier, port=40000)[0] == "InvalidGrantException"
+
+    other = register_for_pkce(oidc)
+    code = redirect_query(browse(authorize_url(emulator, client, challenge))[1])["code"]
+    assert error_of(redeem, oidc, other, code, verifier)[0] == "InvalidGrantException"
+
+
+def test_a_denied_authorization_redirects_with_access_denied(oidc, emulator):
+    emulator.configure(approval="deny")
+    client = register_for_pkce(oidc)
+    status, location = browse(authorize_url(emulator, client, pkce_pair()[1], state="s-9"))
+    assert status == 302
+    assert redirect_query(location) == {
+        "error": "access_denied", "error_description": "The user denied the authorization", "state": "s-9"}
+
+
+def test_manual_mode_shows_a_consent_page_whose_links_decide(oidc, emulator):
+    emulator.configure(approval="manual")
+    client = register_for_pkce(oidc)
+    verifier, challenge = pkce_pair()
+    status, page = browse(authorize_url(emulator, client, challenge))
+    assert status == 200 and "Allow" in page and "Deny" in page
+    assert emulator.state()["pendingConsents"] == 1
+    allow = page.split('href="')[1].split('"')[0].replace("&amp;", "&")
+    status, location = browse(emulator.url + allow)
+    assert status == 302
+    assert redeem(oidc, client, redirect_query(location)["code"], verifier)["accessToken"]
+    assert browse(emulator.url + allow)[0] == 404            # decided once
+
+
+def test_authorize_refuses_what_it_cannot_redirect_to_and_redirects_other_errors(oidc, emulator):
+    client = register_for_pkce(oidc)
+    challenge = pkce_pair()[1]
+    assert browse(authorize_url(emulator, {"clientId": "nobody"}, challenge))[0] == 400
+    status, page = browse(authorize_url(emulator, client, challenge,
+                                        redirect_uri="http://evil.example/oauth/callback"))
+    assert status == 400 and "redirect_uri" in page
+    for overrides, error in (({"code_challenge_method": "plain"}, "invalid_request"),
+                             ({"code_challenge": None}, "invalid_request"),
+                             ({"response_type": "token"}, "unsupported_response_type")):
+        status, location = browse(authorize_url(emulator, client, challenge, **overrides))
+        assert (status, redirect_query(location)["error"]) == (302, error), overrides
+
+
+def test_grant_types_of_the_registration_are_enforced(oidc, emulator):
+    pkce_client = register_for_pkce(oidc)
+    # A client registered for the authorization code cannot run the device flow ...
+    assert error_of(start, oidc, pkce_client)[:2] == ("UnauthorizedClientException", 400)
+    # ... and a device-flow client cannot get a code.
+    device_client = register(oidc)
+    status, location = browse(authorize_url(emulator, device_client, pkce_pair()[1]))
+    assert status == 400       # it registered no redirect URI
+    assert error_of(redeem, oidc, device_client, "any", "v" * 43)[0] == "UnauthorizedClientException"
+    # The authorization code grant needs its redirect URIs and issuer.
+    assert error_of(register_for_pkce, oidc, redirectUris=None)[:2] == ("InvalidRequestException", 400)
+    assert error_of(register_for_pkce, oidc, issuerUrl="not a url")[0] == "InvalidRequestException"
+
+
+def test_the_pkce_flow_of_a_real_loopback_listener(oidc, emulator):
+    """The whole round trip as a client does it: a listener on 127.0.0.1, a browser that
+    follows every redirect, the code arriving at the listener."""
+    received = {}
+
+    class Callback(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            received.update({k: v[0] for k, v in parse_qs(urlsplit(self.path).query).items()})
+            self.send_response(200)
+            self.end_headers()
+            self.wfile.write(b"done")
+
+        def log_message(self, *args):
+            pass
+
+    listener = http.server.HTTPServer(("127.0.0.1", 0), Callback)
+    thread = threading.Thread(target=listener.handle_request)
+    thread.start()
+    try:
+        port = listener.server_address[1]
+        client = register_for_pkce(oidc)
+        verifier, challenge = pkce_pair()
+        with urllib.request.urlopen(authorize_url(emulator, client, challenge, port=port), timeout=10) as page:
+            assert page.read() == b"done"
+        thread.join(10)
+    finally:
+        listener.server_close()
+    assert received["state"] == "st-1"
+    assert redeem(oidc, client, received["code"], verifier, port=port)["accessToken"]
 
 
 # --------------------------------------------------------------------------- SSO portal

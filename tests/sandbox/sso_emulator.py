@@ -2,8 +2,9 @@
 
 What it is for
 --------------
-mcp-aws-sso logs in with the OAuth device flow (SSO OIDC: RegisterClient,
-StartDeviceAuthorization, CreateToken) and then lists accounts and roles and mints role
+mcp-aws-sso logs in with the OAuth authorization code flow with PKCE (SSO OIDC: RegisterClient,
+the browser's GET /authorize, CreateToken) or the device flow (RegisterClient,
+StartDeviceAuthorization, CreateToken), and then lists accounts and roles and mints role
 credentials (SSO portal: ListAccounts, ListAccountRoles, GetRoleCredentials, Logout). This module
 serves both APIs on ONE loopback port (their paths do not collide), with the wire format of the
 botocore `sso-oidc` and `sso` service models (restJson1), so the host (aws-sdk-rust), boto3 and
@@ -17,6 +18,13 @@ How state flows
     approval: auto (after N polls) | manual (control API or a GET of verificationUriComplete) | deny
     CreateToken(device code) -> slow_down* -> authorization_pending* -> access token
                                 (+ refresh token when the client may refresh) in a new session
+    RegisterClient(grantTypes [authorization_code, ...], redirectUris, issuerUrl) -> a PKCE client
+    GET /authorize?client_id&redirect_uri&state&code_challenge(S256)  (the browser)
+        auto -> 302 redirect_uri?code=..&state=..   deny -> 302 redirect_uri?error=access_denied&state=..
+        manual -> a consent page whose Allow / Deny links do one of the above
+    CreateToken(authorization_code, code, codeVerifier, redirectUri) -> access (+ refresh) token;
+        the verifier must hash to the challenge, the redirect URI must be the authorize one, a
+        code works once
     CreateToken(refresh token) -> a new access token in the same session (with
                                   --rotate-refresh-tokens the refresh token is spent: a replay
                                   answers InvalidGrantException)
@@ -27,7 +35,8 @@ Everything lives in memory in one `SandboxApp`; one lock guards the auth records
 rate limit, page size, approval mode, lifetimes, ...) are command-line flags and can be changed at
 run time through the control API under `/_sandbox/`, which product code never needs:
 
-    GET  /_sandbox/state          counters per operation (and per CreateToken grant type and per
+    GET  /_sandbox/state          counters per operation (Authorize counts browser visits of
+                                  /authorize; and per CreateToken grant type and per
                                   ListAccountRoles account), pending logins (user codes), token counts
     POST /_sandbox/approve        {"userCode"?}  approve pending logins (all when no code is given)
     POST /_sandbox/deny           {"userCode"?}  deny pending logins
@@ -47,6 +56,7 @@ from __future__ import annotations
 import argparse
 import base64
 import binascii
+import hashlib
 import collections
 import dataclasses
 import html
@@ -70,7 +80,7 @@ import urllib.request
 import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Callable, Mapping
-from urllib.parse import parse_qs, quote, urlsplit
+from urllib.parse import parse_qs, quote, urlencode, urlsplit
 
 LOG = logging.getLogger("sso_emulator")
 
@@ -125,6 +135,8 @@ ROLE_NAMES = (
 )
 # Device-flow user codes avoid vowels and look-alike characters, as AWS's do.
 USER_CODE_ALPHABET = "BCDFGHJKLMNPQRSTVWXZ"
+# How long an authorization code from /authorize can be redeemed (AWS: a few minutes).
+AUTHORIZATION_CODE_TTL = 300
 
 
 # --------------------------------------------------------------------------------------------
@@ -264,7 +276,9 @@ KNOBS = (
          "most items one ListAccounts/ListAccountRoles page holds, whatever max_result asks"),
     Knob("approval", _choice("auto", "manual", "deny"), "auto",
          "auto: approve after --approve-after-polls polls; manual: only when approved through "
-         "the control API or the verification page; deny: refuse after that many polls"),
+         "the control API or the verification page; deny: refuse after that many polls. "
+         "For /authorize (PKCE): auto redirects with a code, deny with error=access_denied, "
+         "manual shows a consent page with Allow and Deny links"),
     Knob("approve_after_polls", _number(int, 0), 1,
          "CreateToken polls of a login answered authorization_pending before auto/deny decide"),
     Knob("slow_down_polls", _number(int, 0), 0,
@@ -474,6 +488,25 @@ class RegisteredClient:
     scopes: tuple[str, ...]
     grant_types: tuple[str, ...]
     expires_at: float
+    redirect_uris: tuple[str, ...] = ()
+    issuer_url: str | None = None
+
+    def may_use(self, grant: str) -> bool:
+        """A client that declared grant types may use only those; one that declared none (the
+        AWS CLI's legacy registration) may use the device flow, as with AWS."""
+        if self.grant_types:
+            return grant in self.grant_types or grant == REFRESH_GRANT
+        return grant != AUTHORIZATION_CODE_GRANT
+
+    def accepts_redirect(self, uri: str) -> bool:
+        """RFC 8252 §7.3: a loopback redirect URI matches a registered one whatever its port."""
+        wanted = urlsplit(uri)
+        for registered in map(urlsplit, self.redirect_uris):
+            if (wanted.scheme, wanted.hostname, wanted.path) == (
+                    registered.scheme, registered.hostname, registered.path) \
+                    and (registered.port is None or registered.port == wanted.port):
+                return True
+        return False
 
     def may_refresh(self, config: Mapping[str, Any]) -> bool:
         policy = config["refresh_tokens"]
@@ -496,6 +529,20 @@ class DeviceAuthorization:
 
     def is_live(self, now: float) -> bool:
         return now < self.expires_at
+
+
+@dataclasses.dataclass
+class AuthorizationRequest:
+    """A GET /authorize the browser made: kept until it is decided (manual mode) and then,
+    when approved, until its code is redeemed once."""
+    request_id: str
+    client_id: str
+    redirect_uri: str
+    state: str | None
+    code_challenge: str
+    scopes: tuple[str, ...]
+    expires_at: float
+    code: str | None = None
 
 
 @dataclasses.dataclass
@@ -603,6 +650,9 @@ class SandboxApp:
             self._refresh_tokens: dict[str, IssuedToken] = {}
             self._faults: dict[str, collections.deque[ApiError]] = {}
             self._device_visits = 0
+            # /authorize requests waiting for a decision (by request id) and issued codes.
+            self._consents: dict[str, AuthorizationRequest] = {}
+            self._codes: dict[str, AuthorizationRequest] = {}
 
     # ---- dispatch ------------------------------------------------------------------------
 
@@ -611,6 +661,10 @@ class SandboxApp:
             return self._handle_control(request)
         if request.path == "/device" and request.method == "GET":
             return self._device_page(request)
+        if request.path == "/authorize" and request.method == "GET":
+            return self._counted("Authorize", lambda: self._authorize(request))
+        if request.path == "/authorize/decision" and request.method == "GET":
+            return self._authorize_decision(request)
         route = self._routes.get((request.method, request.path))
         if route is None:
             return json_response(404, {"message": f"No operation at {request.method} "
@@ -638,6 +692,14 @@ class SandboxApp:
         finally:
             self.counters.end()
 
+    def _counted(self, operation: str, handle: Callable[[], Response]) -> Response:
+        """A browser-facing page, counted per operation like the API calls are."""
+        self.counters.begin(operation)
+        try:
+            return handle()
+        finally:
+            self.counters.end()
+
     def _raise_injected_fault(self, operation: str) -> None:
         with self._lock:
             faults = self._faults.get(operation)
@@ -659,14 +721,22 @@ class SandboxApp:
         for grant in grant_types:
             if grant not in KNOWN_GRANTS:
                 raise oidc_error("UnsupportedGrantTypeException", f"Unsupported grant: {grant}")
-        for uri in _string_list(body, "redirectUris"):
+        redirect_uris = _string_list(body, "redirectUris")
+        for uri in redirect_uris:
             if not re.match(r"http://(127\.0\.0\.1|localhost)(:\d+)?/", uri + "/"):
                 raise oidc_error("InvalidRedirectUriException", f"Invalid redirect URI: {uri}")
+        issuer_url = body.get("issuerUrl")
+        if issuer_url is not None and not _is_http_url(issuer_url):
+            raise oidc_error("InvalidRequestException", "issuerUrl must be an http(s) URL")
+        if AUTHORIZATION_CODE_GRANT in grant_types and not (redirect_uris and issuer_url):
+            raise oidc_error("InvalidRequestException",
+                             "The authorization_code grant needs redirectUris and issuerUrl")
         now = time.time()
         client = RegisteredClient(
             client_id=secrets.token_urlsafe(16), secret=secrets.token_urlsafe(48),
             name=body["clientName"], scopes=tuple(scopes), grant_types=tuple(grant_types),
-            expires_at=now + config["client_ttl"],
+            expires_at=now + config["client_ttl"], redirect_uris=tuple(redirect_uris),
+            issuer_url=issuer_url,
         )
         with self._lock:
             self._clients[client.client_id] = client
@@ -680,6 +750,9 @@ class SandboxApp:
     def start_device_authorization(self, request: Request, config: Mapping[str, Any]) -> dict:
         body = _oidc_body(request, "clientId", "clientSecret", "startUrl")
         client = self._authenticate_client(body)
+        if not client.may_use(DEVICE_GRANT):
+            raise oidc_error("UnauthorizedClientException",
+                             "Client is not registered for the device_code grant")
         if not _is_http_url(body["startUrl"]):
             raise oidc_error("InvalidRequestException", "startUrl must be an http(s) URL")
         ttl = config["device_code_ttl"]
@@ -705,12 +778,17 @@ class SandboxApp:
         body = _oidc_body(request, "clientId", "clientSecret", "grantType")
         client = self._authenticate_client(body)
         grant = body["grantType"]
+        if grant not in KNOWN_GRANTS:
+            raise oidc_error("UnsupportedGrantTypeException", f"Unsupported grant type: {grant}")
         self.counters.grant("device_code" if grant == DEVICE_GRANT else str(grant))
+        if not client.may_use(grant):
+            raise oidc_error("UnauthorizedClientException",
+                             f"Client is not registered for the {grant} grant")
         if grant == DEVICE_GRANT:
             return self._redeem_device_code(client, body, config)
         if grant == REFRESH_GRANT:
             return self._redeem_refresh_token(client, body, config)
-        raise oidc_error("UnsupportedGrantTypeException", f"Unsupported grant type: {grant}")
+        return self._redeem_authorization_code(client, body, config)
 
     def _authenticate_client(self, body: Mapping[str, Any]) -> RegisteredClient:
         with self._lock:
@@ -742,6 +820,23 @@ class SandboxApp:
                                   "Authorization is still pending"),
             "denied": oidc_error("AccessDeniedException", "The user denied the authorization"),
         }[outcome]
+
+    def _redeem_authorization_code(self, client, body, config) -> dict:
+        code = _required_field(body, "code")
+        verifier = str(_required_field(body, "codeVerifier"))
+        redirect_uri = _required_field(body, "redirectUri")
+        with self._lock:
+            # A code works once: it is gone whether this redemption succeeds or not.
+            issued = self._codes.pop(str(code), None)
+            if (issued is None or issued.client_id != client.client_id
+                    or time.time() >= issued.expires_at):
+                raise oidc_error("InvalidGrantException", "Invalid authorization code provided")
+            if redirect_uri != issued.redirect_uri:
+                raise oidc_error("InvalidGrantException",
+                                 "redirectUri does not match the one of the authorization request")
+            if not secrets.compare_digest(pkce_challenge(verifier), issued.code_challenge):
+                raise oidc_error("InvalidGrantException", "Code verifier does not match the challenge")
+            return self._issue_tokens(client, secrets.token_hex(8), config)
 
     def _redeem_refresh_token(self, client, body, config) -> dict:
         if not client.may_refresh(config):
@@ -867,6 +962,61 @@ class SandboxApp:
                 client = self._sts_clients[moto_url] = _moto_sts_client(moto_url)
             return client
 
+    # ---- the browser's authorization request (authorization code + PKCE) --------------------
+
+    def _authorize(self, request: Request) -> Response:
+        """GET /authorize: errors the redirect URI cannot be trusted with are a page; the rest go
+        back to the client's loopback listener as OAuth redirect errors, as RFC 6749 §4.1.2.1 says."""
+        client_id = request.query_value("client_id") or ""
+        redirect_uri = request.query_value("redirect_uri") or ""
+        with self._lock:
+            client = self._clients.get(client_id)
+        if client is None or time.time() >= client.expires_at:
+            return html_response(400, "Invalid client", "The client_id is unknown or expired.")
+        if not client.accepts_redirect(redirect_uri):
+            return html_response(400, "Invalid redirect URI",
+                                 "The redirect_uri is not one the client registered.")
+        state = request.query_value("state")
+        if request.query_value("response_type") != "code":
+            return _redirect(redirect_uri, state, error="unsupported_response_type")
+        if not client.may_use(AUTHORIZATION_CODE_GRANT):
+            return _redirect(redirect_uri, state, error="unauthorized_client")
+        challenge = (request.query_value("code_challenge") or "").rstrip("=")
+        if request.query_value("code_challenge_method") != "S256" or not challenge:
+            return _redirect(redirect_uri, state, error="invalid_request",
+                             error_description="code_challenge with method S256 is required")
+        pending = AuthorizationRequest(
+            request_id=secrets.token_urlsafe(12), client_id=client_id, redirect_uri=redirect_uri,
+            state=state, code_challenge=challenge,
+            scopes=tuple((request.query_value("scopes") or "").split()),
+            expires_at=time.time() + AUTHORIZATION_CODE_TTL)
+        approval = self._config["approval"]
+        if approval == "manual":
+            with self._lock:
+                self._consents[pending.request_id] = pending
+            decide = f"/authorize/decision?request={quote(pending.request_id)}"
+            return html_response(200, "Allow access?",
+                                 f'<a href="{decide}&amp;allow=true">Allow</a> '
+                                 f'<a href="{decide}&amp;allow=false">Deny</a>')
+        return self._decide(pending, allow=approval == "auto")
+
+    def _authorize_decision(self, request: Request) -> Response:
+        """A click on Allow or Deny of the manual-mode consent page."""
+        with self._lock:
+            pending = self._consents.pop(request.query_value("request") or "", None)
+        if pending is None or time.time() >= pending.expires_at:
+            return html_response(404, "Unknown request", "This authorization request is over.")
+        return self._decide(pending, allow=_boolean(request.query_value("allow") or "false"))
+
+    def _decide(self, pending: AuthorizationRequest, allow: bool) -> Response:
+        if not allow:
+            return _redirect(pending.redirect_uri, pending.state, error="access_denied",
+                             error_description="The user denied the authorization")
+        pending.code = secrets.token_urlsafe(32)
+        with self._lock:
+            self._codes[pending.code] = pending
+        return _redirect(pending.redirect_uri, pending.state, code=pending.code)
+
     # ---- verification page -----------------------------------------------------------------
 
     def _device_page(self, request: Request) -> Response:
@@ -934,6 +1084,7 @@ class SandboxApp:
                 "sessions": len({t.session_id for t in self._access_tokens.values()}
                                 | {t.session_id for t in self._refresh_tokens.values()}),
                 "deviceVisits": self._device_visits,
+                "pendingConsents": len(self._consents),
                 "faults": {op: len(faults) for op, faults in self._faults.items() if faults},
             }
         # Device codes are left out on purpose: tests approve by user code, as a person would.
@@ -1022,6 +1173,21 @@ def _next_poll_outcome(authorization: DeviceAuthorization, config, now: float) -
     if authorization.status == "pending":
         authorization.pending_answers += 1
     return authorization.status
+
+
+def pkce_challenge(verifier: str) -> str:
+    """RFC 7636 S256: BASE64URL(SHA256(ASCII(code_verifier))), without padding."""
+    digest = hashlib.sha256(verifier.encode("ascii", "replace")).digest()
+    return base64.urlsafe_b64encode(digest).decode().rstrip("=")
+
+
+def _redirect(redirect_uri: str, state: str | None, **params: str) -> Response:
+    """302 to the client's redirect URI with `params` (and the state, when it sent one)."""
+    if state is not None:
+        params["state"] = state
+    separator = "&" if urlsplit(redirect_uri).query else "?"
+    location = f"{redirect_uri}{separator}{urlencode(params)}"
+    return Response(302, b"", "text/plain", {"Location": location})
 
 
 def _oidc_body(request: Request, *required: str) -> dict:

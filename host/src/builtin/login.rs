@@ -1,9 +1,11 @@
-//! `aws_sso_login`: sign in with the device authorization flow.
+//! `aws_sso_login`: sign in with the authorization code flow and PKCE when a browser opens on
+//! this machine, else (or with `useDeviceCode`) with the device authorization flow. The `sso`
+//! crate's `login_flow_choice` decides.
 //!
-//! Over MCP the call answers at once with the code and URL (a model cannot wait minutes for a
-//! person) and the host polls in the background; a second call while the login is pending returns
-//! the same code. On the CLI `login` blocks until the browser step is done, with the code and URL
-//! on stderr and a spinner; Ctrl-C cancels.
+//! Over MCP the call answers at once with the URL (and, for the device flow, the code): a model
+//! cannot wait minutes for a person. The login completes in the background; a second call while it
+//! is pending returns the same URL. On the CLI `login` blocks until the browser step is done, with
+//! the URL on stderr and a spinner; Ctrl-C cancels.
 
 use std::sync::Arc;
 
@@ -34,6 +36,7 @@ impl LoginTool {
         let options = LoginOptions {
             launch_browser: args.get("launchBrowser").and_then(Value::as_bool).unwrap_or(true),
             auto_poll: args.get("autoPoll").and_then(Value::as_bool).unwrap_or(true),
+            use_device_code: args.get("useDeviceCode").and_then(Value::as_bool).unwrap_or(false),
         };
         let session = self.auth.session().map_err(tool_error)?.clone();
         let outcome = match ctx.front_end {
@@ -84,7 +87,23 @@ fn enter_presses() -> tokio::sync::mpsc::UnboundedReceiver<()> {
 }
 
 fn terminal_instructions(login: &PendingLogin) -> String {
-    let auth = &login.authorization;
+    let Some(auth) = login.device() else {
+        let browser = match &login.browser {
+            BrowserOutcome::Opened => {
+                "A browser window was opened at this address; sign in and allow access there.".to_string()
+            }
+            BrowserOutcome::NotRequested => "Open this address in a browser on this machine.".to_string(),
+            BrowserOutcome::Failed(reason) => {
+                format!("Could not open a browser ({reason}); open this address in a browser on this machine.")
+            }
+        };
+        return format!(
+            "To sign in to AWS SSO, allow access at:\n\n    {url}\n\n{browser}\nWaiting for the browser for {left}… \
+             (Ctrl-C cancels; `--use-device-code` signs in with a code on another device instead)",
+            url = login.url(),
+            left = time_left(login.expires_at() - now_unix()),
+        );
+    };
     let browser = match &login.browser {
         BrowserOutcome::Opened => "A browser window was opened at this address.".to_string(),
         BrowserOutcome::NotRequested => "Open this address in a browser.".to_string(),
@@ -142,7 +161,9 @@ fn authenticated(session: &SsoSession, token: &CachedToken, status: &str, say: M
 }
 
 fn pending(session: &SsoSession, login: &PendingLogin, reused: bool, say: Mention) -> ToolOutput {
-    let auth = &login.authorization;
+    let Some(auth) = login.device() else {
+        return pending_in_browser(session, login, reused, say);
+    };
     let browser_line = match &login.browser {
         BrowserOutcome::Opened => "A browser window was opened at the URL below.".to_string(),
         BrowserOutcome::NotRequested => "No browser was opened (launchBrowser is false).".to_string(),
@@ -179,6 +200,9 @@ fn pending(session: &SsoSession, login: &PendingLogin, reused: bool, say: Mentio
     );
     let mut structured = Map::new();
     structured.insert("status".into(), json!("pending"));
+    structured.insert("flow".into(), json!(login.kind().name()));
+    structured.insert("url".into(), json!(login.url()));
+    structured.insert("loginExpiresAt".into(), json!(format_unix(login.expires_at())));
     structured.insert("startUrl".into(), json!(session.start_url));
     structured.insert("region".into(), json!(session.region));
     structured.insert("userCode".into(), json!(auth.user_code));
@@ -194,16 +218,60 @@ fn pending(session: &SsoSession, login: &PendingLogin, reused: bool, say: Mentio
     ToolOutput::text(text).with_structured(Value::Object(structured))
 }
 
+/// A pending authorization-code login: the authorize page opened (or to open) on this machine.
+fn pending_in_browser(session: &SsoSession, login: &PendingLogin, reused: bool, say: Mention) -> ToolOutput {
+    let browser_line = match &login.browser {
+        BrowserOutcome::Opened => "A browser window was opened at the URL below.".to_string(),
+        BrowserOutcome::NotRequested => "No browser was opened.".to_string(),
+        BrowserOutcome::Failed(reason) => format!("A browser could not be opened ({reason})."),
+    };
+    let intro = if reused {
+        "A login is already waiting in the browser; here is its URL again."
+    } else {
+        "Ask the user to sign in and allow access in the browser."
+    };
+    let text = format!(
+        "# AWS SSO: Login Pending\n\n{intro} {browser_line}\n\n\
+         - **URL**: {url}\n- **Waits until**: {expires} ({left} left)\n\n\
+         The URL must be opened in a browser on the machine this server runs on (it returns to it). \
+         The server completes the login in the background as soon as access is allowed. Then call \
+         {status} to confirm, or go on with {ls_accounts}. If the user is on another device, call \
+         {device_login} instead.",
+        status = say.tool(mention::STATUS),
+        ls_accounts = say.tool(mention::LS_ACCOUNTS),
+        device_login = say.call(mention::LOGIN, &[("useDeviceCode", json!(true))]),
+        url = login.url(),
+        expires = human_unix(login.expires_at()),
+        left = time_left(login.expires_at() - now_unix()),
+    );
+    let mut structured = Map::new();
+    structured.insert("status".into(), json!("pending"));
+    structured.insert("flow".into(), json!(login.kind().name()));
+    structured.insert("url".into(), json!(login.url()));
+    structured.insert("loginExpiresAt".into(), json!(format_unix(login.expires_at())));
+    structured.insert("startUrl".into(), json!(session.start_url));
+    structured.insert("region".into(), json!(session.region));
+    structured.insert("browserOpened".into(), json!(login.browser == BrowserOutcome::Opened));
+    if let BrowserOutcome::Failed(reason) = &login.browser {
+        structured.insert("browserError".into(), json!(reason));
+    }
+    structured.insert("autoPoll".into(), json!(login.auto_poll));
+    structured.insert("reused".into(), json!(reused));
+    ToolOutput::text(text).with_structured(Value::Object(structured))
+}
+
 impl BuiltinTool for LoginTool {
     fn spec(&self) -> ToolSpec {
         ToolSpec {
             name: "aws_sso_login".into(),
             title: "AWS SSO Login".into(),
-            description: "Signs in to AWS IAM Identity Center (AWS SSO) with the device authorization flow. \
-                Returns at once with a verification URL and a code for the user to approve in a browser \
-                (opened automatically unless launchBrowser is false); the server then completes the login in \
-                the background. Calling it again while a login is pending returns the same code. If a valid \
-                session exists it says so, with its expiry. Every other AWS tool needs this session."
+            description: "Signs in to AWS IAM Identity Center (AWS SSO). When a browser opens on this machine it \
+                uses the authorization code flow with PKCE (the user signs in and allows access in the page that \
+                opens); otherwise, or with useDeviceCode, the device authorization flow (a verification URL and a \
+                code the user approves on any device). Returns at once with the URL; the server then completes \
+                the login in the background. Calling it again while a login is pending returns the same URL (with \
+                useDeviceCode while a browser login waits, a device login replaces it). If \
+                a valid session exists it says so, with its expiry. Every other AWS tool needs this session."
                 .into(),
             input_schema: json!({
                 "type": "object",
@@ -211,12 +279,17 @@ impl BuiltinTool for LoginTool {
                     "launchBrowser": {
                         "type": "boolean",
                         "default": true,
-                        "description": "Open the verification URL in the default browser (the URL and code are always returned)."
+                        "description": "Open the login page in the default browser. When false, no browser is opened and the device code flow is used (its URL and code are always returned)."
                     },
                     "autoPoll": {
                         "type": "boolean",
                         "default": true,
-                        "description": "Complete the login in the background once approved. When false, call aws_sso_login or aws_sso_status again after approving."
+                        "description": "Device flow: complete the login in the background once approved. When false, call aws_sso_login or aws_sso_status again after approving. (A browser login always completes in the background.)"
+                    },
+                    "useDeviceCode": {
+                        "type": "boolean",
+                        "default": false,
+                        "description": "Use the device authorization flow (a code approved on any device) even where a browser would open on this machine."
                     }
                 }
             }),
@@ -224,6 +297,9 @@ impl BuiltinTool for LoginTool {
                 "type": "object",
                 "properties": {
                     "status": {"type": "string", "enum": ["pending", "authenticated", "already_authenticated"]},
+                    "flow": {"type": "string", "enum": ["authorization_code", "device_code"], "description": "How the pending login signs in"},
+                    "url": {"type": "string", "description": "The page the user opens: the authorize page (authorization_code) or the complete verification URL (device_code)"},
+                    "loginExpiresAt": {"type": "string", "description": "When the pending login stops waiting (UTC)"},
                     "startUrl": {"type": "string"},
                     "region": {"type": "string"},
                     "expiresAt": {"type": "string", "description": "Session expiry (UTC), when signed in"},

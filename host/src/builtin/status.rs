@@ -129,40 +129,67 @@ fn render(auth: &Auth, state: State, notes: &[String], say: Mention) -> ToolOutp
                 ),
             )
         }
-        State::Pending(login) => {
-            let auth = &login.authorization;
-            lines.push(format!(
-                "- **Login code**: `{}` at {}",
-                auth.user_code, auth.verification_uri_complete
-            ));
-            lines.push(format!(
-                "- **Code expires**: {} ({} left)",
-                human_unix(auth.expires_at),
-                time_left(auth.expires_at - now_unix())
-            ));
-            structured.insert(
-                "pendingLogin".into(),
-                json!({
-                    "userCode": auth.user_code,
-                    "verificationUriComplete": auth.verification_uri_complete,
-                    "codeExpiresAt": format_unix(auth.expires_at),
-                    "autoPoll": login.auto_poll,
-                }),
-            );
-            let next = if login.auto_poll {
-                format!(
-                    "Approve the code in the browser; the login completes in the background. Call {} again to confirm.",
+        State::Pending(login) => match login.device() {
+            None => {
+                lines.push(format!("- **Login in the browser** at {}", login.url()));
+                lines.push(format!(
+                    "- **Waits until**: {} ({} left)",
+                    human_unix(login.expires_at()),
+                    time_left(login.expires_at() - now_unix())
+                ));
+                structured.insert(
+                    "pendingLogin".into(),
+                    json!({
+                        "flow": login.kind().name(),
+                        "url": login.url(),
+                        "expiresAt": format_unix(login.expires_at()),
+                        "autoPoll": login.auto_poll,
+                    }),
+                );
+                let next = format!(
+                    "Sign in and allow access in the browser on this machine; the login completes in the \
+                     background. Call {} again to confirm.",
                     say.tool(mention::STATUS)
-                )
-            } else {
-                format!(
-                    "Approve the code in the browser, then call {} or {} again to complete the login.",
-                    say.tool(mention::STATUS),
-                    say.tool(mention::LOGIN)
-                )
-            };
-            ("login_pending", "⏳ **Login pending**", next)
-        }
+                );
+                ("login_pending", "⏳ **Login pending**", next)
+            }
+            Some(auth) => {
+                lines.push(format!(
+                    "- **Login code**: `{}` at {}",
+                    auth.user_code, auth.verification_uri_complete
+                ));
+                lines.push(format!(
+                    "- **Code expires**: {} ({} left)",
+                    human_unix(auth.expires_at),
+                    time_left(auth.expires_at - now_unix())
+                ));
+                structured.insert(
+                    "pendingLogin".into(),
+                    json!({
+                        "flow": login.kind().name(),
+                        "url": login.url(),
+                        "expiresAt": format_unix(login.expires_at()),
+                        "userCode": auth.user_code,
+                        "verificationUriComplete": auth.verification_uri_complete,
+                        "codeExpiresAt": format_unix(auth.expires_at),
+                        "autoPoll": login.auto_poll,
+                    }),
+                );
+                let next = if login.auto_poll {
+                    format!(
+                        "Approve the code in the browser; the login completes in the background. Call {} again to confirm.",
+                        say.tool(mention::STATUS)
+                    )
+                } else {
+                    format!(
+                        "Approve the code in the browser, then call {} or {} again to complete the login.",
+                        say.tool(mention::STATUS),
+                        say.tool(mention::LOGIN)
+                    )
+                };
+                ("login_pending", "⏳ **Login pending**", next)
+            }
+        },
         State::NotAuthenticated => (
             "not_authenticated",
             "❌ **Not authenticated**",
@@ -227,6 +254,9 @@ impl BuiltinTool for StatusTool {
                     "pendingLogin": {
                         "type": "object",
                         "properties": {
+                            "flow": {"type": "string", "enum": ["authorization_code", "device_code"]},
+                            "url": {"type": "string"},
+                            "expiresAt": {"type": "string"},
                             "userCode": {"type": "string"},
                             "verificationUriComplete": {"type": "string"},
                             "codeExpiresAt": {"type": "string"},

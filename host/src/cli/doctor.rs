@@ -11,7 +11,7 @@ use serde_json::json;
 
 use super::{EXIT_OK, EXIT_TOOL_ERROR, aws_cli_version};
 use crate::app::App;
-use crate::auth::{human_unix, now_unix};
+use crate::auth::{LoginFlow, LoginOptions, human_unix, now_unix};
 use crate::builtin::time_left::time_left;
 use crate::plugins::PluginStatus;
 use crate::plugins::host_context::endpoint_override;
@@ -53,6 +53,7 @@ pub async fn run(app: &App, problems: &[ConfigError], as_json: bool) -> ExitCode
     checks.extend(configuration(&app.config, problems));
     if app.config.sso.start_url.is_some() && app.config.sso.region.is_some() {
         checks.push(sso_session(app));
+        checks.push(login_flow(app));
     }
     checks.push(aws_cli().await);
     checks.extend(plugins(app));
@@ -200,6 +201,27 @@ fn sso_session(app: &App) -> Check {
                 }
             }
         }
+    }
+}
+
+/// Which flow a login started here would use, and why (the `sso` crate's choice).
+fn login_flow(app: &App) -> Check {
+    let options = LoginOptions {
+        launch_browser: true,
+        auto_poll: true,
+        use_device_code: false,
+    };
+    let (flow, why) = app.auth.login_flow(options);
+    let summary = match flow {
+        LoginFlow::AuthorizationCode => format!("browser login (authorization code with PKCE): {why}"),
+        LoginFlow::DeviceCode => format!("device code login: {why}"),
+    };
+    let check = Check::new("login", Status::Ok, summary);
+    match flow {
+        LoginFlow::AuthorizationCode => {
+            check.hint("`mcp-aws-sso login --use-device-code` signs in from another device.")
+        }
+        LoginFlow::DeviceCode => check.hint("Set BROWSER (or run in a desktop session) for the browser login."),
     }
 }
 

@@ -44,6 +44,11 @@ pub async fn serve(app: Arc<App>, options: HttpOptions) -> ExitCode {
         },
     };
     let address = SocketAddr::new(ip, options.port);
+    if !ip.is_loopback() {
+        // The MCP clients (and their users) may be on other machines: a browser opened here is
+        // not theirs, and its redirect could not reach them.
+        app.auth.serve_remote_clients();
+    }
     if !ip.is_loopback() && options.token.is_none() {
         tracing::warn!(
             "SERVING MCP ON {address} WITHOUT A TOKEN: anyone who can reach this address can use your AWS access. \
