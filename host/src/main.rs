@@ -5,13 +5,17 @@
 //! stable-ABI [`plugins`]). Two front ends share that registry: MCP ([`mcp`], stdio or
 //! streamable HTTP) and the command line ([`cli`]), where every tool is also a verb.
 //! Only the host ever touches the SSO access token; plugins get short-lived role credentials
-//! through the `HostContext` they are handed for each call.
+//! through the `HostContext` they are handed for each call. The session verbs
+//! (`credential-process`, `export-credentials`, `exec`, `console`, `profiles`;
+//! [`cli::session_verbs`]) hand the same session to other tools, on a lean path that loads no
+//! plugins; the console sign-in itself is [`console_signin`].
 
 mod app;
 mod auth;
 mod builtin;
 mod call_context;
 mod cli;
+mod console_signin;
 mod logging;
 mod mcp;
 mod plugins;
@@ -21,6 +25,10 @@ use std::process::ExitCode;
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().collect();
+    // The session verbs take a lean path: no plugins, no MCP, a one-thread runtime.
+    if cli::session_verbs::handles(args.get(1).map(String::as_str)) {
+        return cli::session_verbs::main(args);
+    }
     let (config, config_error) = match mcp_aws_sso_config::Config::load() {
         Ok(config) => (config, None),
         // `doctor` still runs, on defaults, to report the error next to everything else.

@@ -18,7 +18,7 @@
 
 mod accounts;
 mod accounts_cache;
-mod browser;
+pub mod browser;
 mod cache_time;
 mod client_registration;
 mod device_flow;
