@@ -1,9 +1,10 @@
 //! `mcp-aws-sso`: an MCP tool host for AWS through AWS IAM Identity Center (AWS SSO).
 //!
-//! Start-up: configuration ([`mcp_aws_sso_config`]) -> [`app::App`], which owns the auth service
-//! ([`auth`]) and the tool [`registry`] (built-in SSO tools from [`builtin`] plus tools from
-//! stable-ABI [`plugins`]). Two front ends share that registry: MCP ([`mcp`], stdio or
-//! streamable HTTP) and the command line ([`cli`]), where every tool is also a verb.
+//! Start-up: configuration ([`mcp_aws_sso_config`]) -> [`app::App`], which owns the SSO session
+//! (the `sso` crate, seen through [`auth`]) and the tool [`registry`] (built-in SSO tools from
+//! [`builtin`] plus tools from stable-ABI [`plugins`]). Two front ends share that registry: MCP
+//! ([`mcp`], stdio or streamable HTTP) and the command line ([`cli`]), where every tool is also a
+//! verb.
 //! Only the host ever touches the SSO access token; plugins get short-lived role credentials
 //! through the `HostContext` they are handed for each call. The session verbs
 //! (`credential-process`, `export-credentials`, `exec`, `console`, `profiles`;

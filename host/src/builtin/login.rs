@@ -16,7 +16,7 @@ use super::BuiltinTool;
 use super::time_left::time_left;
 use crate::auth::{
     Auth, BrowserOutcome, CachedToken, LoginOptions, LoginOutcome, PendingLogin, SsoSession, format_unix, human_unix,
-    now_unix,
+    now_unix, tool_error,
 };
 use crate::call_context::{CallContext, FrontEnd};
 
@@ -34,9 +34,9 @@ impl LoginTool {
             launch_browser: args.get("launchBrowser").and_then(Value::as_bool).unwrap_or(true),
             auto_poll: args.get("autoPoll").and_then(Value::as_bool).unwrap_or(true),
         };
-        let session = self.auth.session()?.clone();
+        let session = self.auth.session().map_err(tool_error)?.clone();
         let outcome = match ctx.front_end {
-            FrontEnd::Mcp => self.auth.login(options).await?,
+            FrontEnd::Mcp => self.auth.login(options).await.map_err(tool_error)?,
             FrontEnd::Cli => self.login_at_terminal(options, ctx).await?,
         };
         Ok(match outcome {
@@ -58,10 +58,10 @@ impl LoginTool {
                 format!("Waiting for approval in the browser ({seconds} s)"),
             );
         };
-        Ok(self
-            .auth
+        self.auth
             .login_and_wait(options, ctx.cancellation(), &announce, checks, &on_wait)
-            .await?)
+            .await
+            .map_err(tool_error)
     }
 }
 

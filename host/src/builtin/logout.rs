@@ -9,7 +9,7 @@ use mcp_aws_sso_plugin_api::{ToolAnnotations, ToolError, ToolOutput, ToolSpec};
 use serde_json::{Value, json};
 
 use super::BuiltinTool;
-use crate::auth::{Auth, PortalLogout};
+use crate::auth::{Auth, PortalLogout, tool_error};
 use crate::call_context::CallContext;
 
 pub struct LogoutTool {
@@ -22,8 +22,8 @@ impl LogoutTool {
     }
 
     async fn run(&self) -> Result<ToolOutput, ToolError> {
-        let session = self.auth.session()?.clone();
-        let report = self.auth.logout().await?;
+        let session = self.auth.session().map_err(tool_error)?.clone();
+        let report = self.auth.logout().await.map_err(tool_error)?;
         let (portal_state, portal_line) = match &report.portal {
             PortalLogout::Done => (
                 "done",

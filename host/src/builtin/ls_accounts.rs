@@ -17,7 +17,7 @@ use serde_json::{Value, json};
 
 use super::BuiltinTool;
 use super::time_left::ago;
-use crate::auth::{AccountDirectory, AccountEntry, Auth, ListingProgress, format_unix};
+use crate::auth::{AccountDirectory, AccountEntry, Auth, ListingProgress, format_unix, tool_error};
 use crate::call_context::CallContext;
 
 /// Room kept for the note that says how many accounts were left out.
@@ -59,7 +59,7 @@ impl LsAccountsTool {
         };
         // Dropping the listing stops it: no call is left running for a client that gave up.
         let (directory, from_cache) = tokio::select! {
-            listing = self.auth.accounts(refresh, &progress) => listing?,
+            listing = self.auth.accounts(refresh, &progress) => listing.map_err(tool_error)?,
             _ = ctx.cancellation().cancelled() => {
                 return Err(ToolError::new(ErrorKind::Cancelled, "The account listing was cancelled."));
             }

@@ -11,7 +11,9 @@ use serde_json::{Map, Value, json};
 
 use super::BuiltinTool;
 use super::time_left::time_left;
-use crate::auth::{Auth, AuthError, CachedToken, PendingCheck, PendingLogin, format_unix, human_unix, now_unix};
+use crate::auth::{
+    Auth, AuthError, CachedToken, PendingCheck, PendingLogin, format_unix, human_unix, now_unix, tool_error,
+};
 use crate::call_context::CallContext;
 
 pub struct StatusTool {
@@ -32,7 +34,7 @@ impl StatusTool {
     }
 
     async fn run(&self) -> Result<ToolOutput, ToolError> {
-        self.auth.session()?;
+        self.auth.session().map_err(tool_error)?;
         let mut notes = Vec::new();
         if let Some(failure) = self.auth.take_login_failure() {
             notes.push(format!("The last login did not complete: {failure}"));
@@ -51,7 +53,7 @@ impl StatusTool {
                 notes.push(format!("The last login did not complete: {error}"));
                 None
             }
-            Err(error) => return Err(error.into()),
+            Err(error) => return Err(tool_error(error)),
         };
         let state = match (self.auth.valid_token().await, pending) {
             (Ok(token), _) => State::Authenticated(token),
@@ -65,7 +67,7 @@ impl StatusTool {
 impl StatusTool {
     /// The state when no usable token could be had, and why.
     fn without_session(&self, error: AuthError, notes: &mut Vec<String>) -> Result<State, ToolError> {
-        let cached = self.auth.cached_token()?;
+        let cached = self.auth.cached_token().map_err(tool_error)?;
         Ok(match (error, cached) {
             (error @ (AuthError::Unreachable { .. } | AuthError::Throttled { .. }), Some(token))
                 if !token.is_expired() =>

@@ -75,7 +75,7 @@ pub async fn role_credentials(session: &Session, target: &RoleTarget) -> Result<
 }
 
 /// The role credentials type of the auth layer.
-pub type Credentials = mcp_aws_sso_plugin_api::Credentials;
+pub type Credentials = crate::auth::RoleCredentials;
 
 /// Fails unless the token cache holds a session that can still be used.
 pub fn ensure_logged_in(session: &Session) -> Result<(), AuthError> {

@@ -10,7 +10,7 @@ use mcp_aws_sso_config::Config;
 use mcp_aws_sso_plugin_api::{ABI_VERSION, ErrorKind, HostContext, LogLevel, ToolError};
 use tokio::runtime::Handle;
 
-use crate::auth::Auth;
+use crate::auth::{Auth, plugin_credentials, tool_error};
 use crate::call_context::CallContext;
 
 /// What every plugin call shares: the host's services.
@@ -51,12 +51,12 @@ impl HostContext for PluginHostContext {
         let result =
             self.runtime
                 .block_on(auth.role_credentials(account_id.as_str(), role_name.as_str(), force_refresh));
-        answer(result.map_err(ToolError::from))
+        answer(result.map(plugin_credentials).map_err(tool_error))
     }
 
     fn account_roles(&self, account_id: RStr<'_>) -> RResult<RString, RString> {
         let result = self.runtime.block_on(self.env.auth.account_roles(account_id.as_str()));
-        answer(result.map_err(ToolError::from))
+        answer(result.map_err(tool_error))
     }
 
     fn default_region(&self) -> ROption<RString> {

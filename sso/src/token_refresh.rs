@@ -11,11 +11,11 @@ use std::time::{Duration, Instant};
 use aws_sdk_ssooidc::operation::create_token::CreateTokenError;
 use tokio::sync::Mutex;
 
-use super::AuthError;
-use super::cache_time::{self, now_unix};
-use super::service_errors::classify;
-use super::sso_session::SsoSession;
-use super::token_cache::{CachedToken, TokenCache};
+use crate::AuthError;
+use crate::cache_time::{self, now_unix};
+use crate::service_errors::classify;
+use crate::sso_session::SsoSession;
+use crate::token_cache::{CachedToken, TokenCache};
 
 /// A token with less than this left is refreshed before use (when it can be).
 pub const REFRESH_WINDOW_SECONDS: i64 = 10 * 60;

@@ -7,10 +7,10 @@ use std::sync::Arc;
 use tokio::sync::mpsc::UnboundedReceiver;
 use tokio_util::sync::CancellationToken;
 
-use super::device_flow::{self, PollOutcome, StartError, TokenGrant};
-use super::pending_login::{BrowserOutcome, PendingLogin};
-use super::token_cache::CachedToken;
-use super::{Auth, AuthError, browser};
+use crate::device_flow::{self, PollOutcome, StartError, TokenGrant};
+use crate::pending_login::{BrowserOutcome, PendingLogin};
+use crate::token_cache::CachedToken;
+use crate::{Auth, AuthError, browser};
 
 #[derive(Debug, Clone, Copy)]
 pub struct LoginOptions {

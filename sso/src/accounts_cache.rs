@@ -10,9 +10,9 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use super::accounts::AccountDirectory;
-use super::private_file;
-use super::sso_session::SsoSession;
+use crate::accounts::AccountDirectory;
+use crate::private_file;
+use crate::sso_session::SsoSession;
 
 pub struct AccountsCache {
     ttl: Duration,

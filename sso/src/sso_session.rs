@@ -5,7 +5,7 @@
 use mcp_aws_sso_config::Config;
 use sha1::{Digest, Sha1};
 
-use super::AuthError;
+use crate::AuthError;
 
 /// The SSO session this host signs in to.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -2,8 +2,8 @@
 //! trace — the cached token, the SSO role credentials in the AWS CLI cache (as `aws sso logout`
 //! does), the accounts listing, and a login still waiting for the browser.
 
-use super::service_errors::classify;
-use super::{Auth, AuthError};
+use crate::service_errors::classify;
+use crate::{Auth, AuthError};
 
 /// What the portal said to Logout.
 #[derive(Debug, Clone, PartialEq, Eq)]

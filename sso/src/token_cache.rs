@@ -15,11 +15,11 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use super::cache_time::{self, now_unix};
-use super::client_registration::Registration;
-use super::device_flow::TokenGrant;
-use super::private_file::{self, FileError};
-use super::sso_session::SsoSession;
+use crate::cache_time::{self, now_unix};
+use crate::client_registration::Registration;
+use crate::device_flow::TokenGrant;
+use crate::private_file::{self, FileError};
+use crate::sso_session::SsoSession;
 
 #[derive(Clone, Serialize, Deserialize, PartialEq)]
 #[serde(rename_all = "camelCase")]

@@ -17,20 +17,41 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
-use mcp_aws_sso_plugin_api::Credentials;
 use serde::{Deserialize, Serialize};
+use std::fmt;
 
-use super::cache_time::{self, now_unix};
-use super::private_file;
-use super::python_json::python_json_string;
-use super::service_errors::{Failure, classify};
-use super::sso_session::{SsoSession, sha1_hex};
+use crate::cache_time::{self, now_unix};
+use crate::private_file;
+use crate::python_json::python_json_string;
+use crate::service_errors::{Failure, classify};
+use crate::sso_session::{SsoSession, sha1_hex};
 
 /// Credentials closer than this to expiry are fetched again (botocore uses 15 minutes; a tool
 /// call lasts at most the configured call timeout, 5 minutes by default).
 pub const REUSE_MARGIN_SECONDS: i64 = 10 * 60;
 
-type Slot = Arc<tokio::sync::Mutex<Option<Credentials>>>;
+/// Short-lived credentials of one role. `Debug` shows only the access key id.
+#[derive(Clone, PartialEq, Eq)]
+pub struct RoleCredentials {
+    pub access_key_id: String,
+    pub secret_access_key: String,
+    pub session_token: String,
+    /// Expiry as Unix seconds.
+    pub expiration: i64,
+}
+
+impl fmt::Debug for RoleCredentials {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RoleCredentials")
+            .field("access_key_id", &self.access_key_id)
+            .field("secret_access_key", &"<redacted>")
+            .field("session_token", &"<redacted>")
+            .field("expiration", &self.expiration)
+            .finish()
+    }
+}
+
+type Slot = Arc<tokio::sync::Mutex<Option<RoleCredentials>>>;
 
 pub struct RoleCredentialCache {
     dir: PathBuf,
@@ -54,10 +75,10 @@ impl RoleCredentialCache {
         role: &str,
         force: bool,
         fetch: F,
-    ) -> Result<Credentials, E>
+    ) -> Result<RoleCredentials, E>
     where
         F: FnOnce() -> Fut,
-        Fut: Future<Output = Result<Credentials, E>>,
+        Fut: Future<Output = Result<RoleCredentials, E>>,
     {
         let slot = self.slot(account_id, role);
         let mut entry = slot.lock().await;
@@ -129,7 +150,7 @@ pub async fn fetch(
     access_token: &str,
     account_id: &str,
     role: &str,
-) -> Result<Credentials, Failure> {
+) -> Result<RoleCredentials, Failure> {
     let answer = portal
         .get_role_credentials()
         .access_token(access_token)
@@ -143,7 +164,7 @@ pub async fn fetch(
         message: "GetRoleCredentials answered without complete credentials".to_string(),
     };
     let credentials = answer.role_credentials().ok_or_else(incomplete)?;
-    Ok(Credentials {
+    Ok(RoleCredentials {
         access_key_id: credentials.access_key_id().ok_or_else(incomplete)?.to_string(),
         secret_access_key: credentials.secret_access_key().ok_or_else(incomplete)?.to_string(),
         session_token: credentials.session_token().ok_or_else(incomplete)?.to_string(),
@@ -151,7 +172,7 @@ pub async fn fetch(
     })
 }
 
-fn is_reusable(credentials: &Credentials) -> bool {
+fn is_reusable(credentials: &RoleCredentials) -> bool {
     credentials.expiration - now_unix() > REUSE_MARGIN_SECONDS
 }
 
@@ -197,7 +218,7 @@ struct CliCredentials {
 }
 
 impl CliCacheEntry {
-    fn new(credentials: &Credentials, account_id: &str) -> Self {
+    fn new(credentials: &RoleCredentials, account_id: &str) -> Self {
         Self {
             provider_type: Some("sso".to_string()),
             credentials: CliCredentials {
@@ -211,10 +232,10 @@ impl CliCacheEntry {
     }
 }
 
-fn read_cli_entry(path: &Path) -> Option<Credentials> {
+fn read_cli_entry(path: &Path) -> Option<RoleCredentials> {
     let entry: CliCacheEntry = private_file::read_json(path)?;
     let c = entry.credentials;
-    Some(Credentials {
+    Some(RoleCredentials {
         access_key_id: c.access_key_id,
         secret_access_key: c.secret_access_key,
         session_token: c.session_token,

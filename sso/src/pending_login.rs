@@ -7,8 +7,8 @@ use std::sync::{Arc, Mutex};
 
 use tokio_util::sync::CancellationToken;
 
-use super::cache_time::now_unix;
-use super::device_flow::DeviceAuthorization;
+use crate::cache_time::now_unix;
+use crate::device_flow::DeviceAuthorization;
 
 /// What happened when the browser was to be opened.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -11,10 +11,10 @@ use aws_sdk_ssooidc::operation::create_token::CreateTokenError;
 use aws_sdk_ssooidc::operation::start_device_authorization::StartDeviceAuthorizationError;
 use tokio_util::sync::CancellationToken;
 
-use super::AuthError;
-use super::cache_time::now_unix;
-use super::client_registration::Registration;
-use super::service_errors::classify;
+use crate::AuthError;
+use crate::cache_time::now_unix;
+use crate::client_registration::Registration;
+use crate::service_errors::classify;
 
 const DEVICE_GRANT: &str = "urn:ietf:params:oauth:grant-type:device_code";
 /// RFC 8628 §3.5: "the interval MUST be increased by 5 seconds for this and all subsequent requests".

@@ -1,8 +1,8 @@
-//! AWS IAM Identity Center authentication: the SSO session (device-code login, the AWS CLI token
-//! cache, refresh) and what it unlocks (role credentials, accounts and roles).
+//! The SSO session as a library: everything this project knows about AWS IAM Identity Center
+//! (AWS SSO), with no knowledge of MCP, the CLI or plugins. The host wires it to its tools and
+//! verbs; plugins never see the access token, only the role credentials the host hands them.
 //!
-//! Everything that needs the SSO access token lives behind [`Auth`]; tools and plugins only ever
-//! receive role credentials. Data flow:
+//! Data flow:
 //!
 //! ```text
 //! Config ─▶ SsoSession (start URL, SSO region, session name)
@@ -13,8 +13,9 @@
 //!          ListAccountRoles under the AdaptiveRateLimiter, AccountsCache with a TTL)
 //! ```
 //!
-//! A call the portal answers with 401 gets one retry with a refreshed token; the SDK clients
-//! ([`sdk_clients`]) are unsigned and honour the standard endpoint overrides.
+//! Everything that needs the SSO access token lives behind [`Auth`]. A call the portal answers
+//! with 401 gets one retry with a refreshed token; the SDK clients (`sdk_clients`) are unsigned
+//! and honour the standard endpoint overrides.
 
 mod accounts;
 mod accounts_cache;
@@ -39,15 +40,18 @@ mod token_refresh;
 use std::sync::Arc;
 
 use mcp_aws_sso_config::Config;
-use mcp_aws_sso_plugin_api::Credentials;
 use tokio::sync::OnceCell;
 
 pub use accounts::{AccountDirectory, AccountEntry, ListingProgress, ProgressFn};
 pub use cache_time::{format_unix, human_unix, now_unix};
+pub use client_registration::Registration;
+pub use device_flow::DeviceAuthorization;
 pub use error::AuthError;
 pub use login::{LoginOptions, LoginOutcome, PendingCheck};
-pub use logout::PortalLogout;
+pub use logout::{LogoutReport, PortalLogout};
 pub use pending_login::{BrowserOutcome, PendingLogin};
+pub use private_file::FileError;
+pub use role_credentials::RoleCredentials;
 pub use sso_session::SsoSession;
 pub use token_cache::CachedToken;
 
@@ -175,7 +179,7 @@ impl Auth {
         account_id: &str,
         role_name: &str,
         force_refresh: bool,
-    ) -> Result<Credentials, AuthError> {
+    ) -> Result<RoleCredentials, AuthError> {
         let parts = self.parts()?;
         let clients = self.clients().await?;
         let fetch = || async {

@@ -14,8 +14,8 @@ use std::time::{Duration, Instant};
 use futures::{StreamExt, TryStreamExt};
 use serde::{Deserialize, Serialize};
 
-use super::rate_limiter::{AdaptiveRateLimiter, backoff};
-use super::service_errors::{Failure, classify};
+use crate::rate_limiter::{AdaptiveRateLimiter, backoff};
+use crate::service_errors::{Failure, classify};
 
 /// Role fetches in flight (or waiting for their slot) at once.
 pub const CONCURRENCY: usize = 32;

@@ -1,10 +1,8 @@
 //! Why an authentication step failed, worded for the person (or model) who has to act on it.
 //! No variant ever carries a token, a client secret or role credentials.
 
-use mcp_aws_sso_plugin_api::{ErrorKind, ToolError};
-
-use super::private_file::FileError;
-use super::service_errors::Failure;
+use crate::private_file::FileError;
+use crate::service_errors::Failure;
 
 /// How to sign in, appended to every "not signed in" message.
 const LOGIN_HINT: &str = "Run the `aws_sso_login` tool (or `mcp-aws-sso login`) to sign in.";
@@ -69,7 +67,7 @@ pub enum AuthError {
 
 impl AuthError {
     /// The error for a failed SSO call that has no better meaning at the call site.
-    pub fn service(operation: &'static str, failure: Failure) -> Self {
+    pub(crate) fn service(operation: &'static str, failure: Failure) -> Self {
         match failure {
             Failure::Unauthorized => AuthError::NotLoggedIn,
             Failure::Throttled => AuthError::Throttled { operation },
@@ -83,26 +81,5 @@ impl AuthError {
                 detail: other.describe(),
             },
         }
-    }
-
-    pub fn kind(&self) -> ErrorKind {
-        match self {
-            AuthError::NotConfigured { .. } => ErrorKind::Failed,
-            AuthError::NotLoggedIn | AuthError::SessionExpired { .. } | AuthError::SessionRejected => {
-                ErrorKind::NotLoggedIn
-            }
-            AuthError::LoginDenied { .. } | AuthError::NoAccess { .. } => ErrorKind::PermissionDenied,
-            AuthError::LoginExpired { .. } => ErrorKind::Timeout,
-            AuthError::Cancelled => ErrorKind::Cancelled,
-            AuthError::NotFound { .. } => ErrorKind::NotFound,
-            AuthError::Unreachable { .. } | AuthError::Throttled { .. } => ErrorKind::Unavailable,
-            AuthError::Service { .. } | AuthError::Cache(_) => ErrorKind::Failed,
-        }
-    }
-}
-
-impl From<AuthError> for ToolError {
-    fn from(error: AuthError) -> Self {
-        ToolError::new(error.kind(), error.to_string())
     }
 }

@@ -14,13 +14,13 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use super::AuthError;
-use super::cache_time::{self, now_unix};
-use super::private_file;
-use super::python_json::python_json_string;
-use super::service_errors::classify;
-use super::sso_session::{SsoSession, sha1_hex};
-use super::token_cache::sso_cache_dir;
+use crate::AuthError;
+use crate::cache_time::{self, now_unix};
+use crate::private_file;
+use crate::python_json::python_json_string;
+use crate::service_errors::classify;
+use crate::sso_session::{SsoSession, sha1_hex};
+use crate::token_cache::sso_cache_dir;
 
 /// Scopes requested at registration.
 pub const SCOPES: &[&str] = &["sso:account:access"];
