@@ -24,7 +24,7 @@ done
 
 bin_dir="${prefix}/bin"
 plugin_dir="${prefix}/lib/mcp-aws-sso/plugins"
-plugins=(exec_command ec2_exec template)
+plugins=(exec_command ec2_exec template console)
 
 if [ "$action" = uninstall ]; then
   rm -f "${bin_dir}/mcp-aws-sso"

@@ -13,6 +13,7 @@
 
 mod app;
 mod auth;
+mod aws_identifiers;
 mod builtin;
 mod call_context;
 mod cli;

@@ -74,7 +74,7 @@ def bundled_plugins_built() -> list[str]:
     """The bundled plugins whose libraries exist (all of them once every plugin is built)."""
     from host_harness import plugin_library
 
-    return [name for name in ("exec-command", "ec2-exec", "template") if plugin_library(name).exists()]
+    return [name for name in ("exec-command", "ec2-exec", "template", "console") if plugin_library(name).exists()]
 
 
 # --- The SSO sandbox for product tests (tests/sandbox/sso_emulator.py; helpers in sso_helpers.py) ---

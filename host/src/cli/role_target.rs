@@ -13,6 +13,7 @@ use clap::{Arg, ArgMatches, Command};
 use super::EXIT_TOOL_ERROR;
 use super::session_verbs::{Session, one_line};
 use crate::auth::AuthError;
+use crate::aws_identifiers;
 
 /// The hint every "not logged in" line ends with.
 pub const LOGIN_HINT: &str = "run `mcp-aws-sso login`";
@@ -111,70 +112,28 @@ pub fn failure_line(error: &AuthError) -> String {
 }
 
 fn parse_account_id(text: &str) -> Result<String, String> {
-    if text.len() == 12 && text.bytes().all(|b| b.is_ascii_digit()) {
-        Ok(text.to_string())
-    } else {
-        Err("an AWS account id is 12 digits, e.g. 123456789012".to_string())
-    }
+    checked(text, aws_identifiers::is_account_id, aws_identifiers::ACCOUNT_ID_RULE)
 }
 
 fn parse_role_name(text: &str) -> Result<String, String> {
-    let valid =
-        (1..=64).contains(&text.len()) && text.chars().all(|c| c.is_ascii_alphanumeric() || "+=,.@_-".contains(c));
-    if valid {
-        Ok(text.to_string())
-    } else {
-        Err("a role name is 1-64 letters, digits and +=,.@_-".to_string())
-    }
+    checked(text, aws_identifiers::is_role_name, aws_identifiers::ROLE_NAME_RULE)
 }
 
-/// `us-east-1`, `eu-central-2`, `us-gov-west-1`, `cn-north-1`, `ap-southeast-7`, ...
 pub fn parse_region(text: &str) -> Result<String, String> {
-    if is_region(text) {
-        Ok(text.to_string())
-    } else {
-        Err("an AWS region looks like us-east-1 or eu-west-3".to_string())
-    }
+    checked(text, aws_identifiers::is_region, aws_identifiers::REGION_RULE)
 }
 
-pub fn is_region(text: &str) -> bool {
-    let parts: Vec<&str> = text.split('-').collect();
-    parts.len() >= 3
-        && parts
-            .iter()
-            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()))
-        && parts[parts.len() - 1].bytes().all(|b| b.is_ascii_digit())
-        && parts[0].bytes().all(|b| b.is_ascii_lowercase())
+fn checked(text: &str, valid: fn(&str) -> bool, rule: &str) -> Result<String, String> {
+    if valid(text) {
+        Ok(text.to_string())
+    } else {
+        Err(rule.to_string())
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn regions_are_recognised_strictly() {
-        for good in [
-            "us-east-1",
-            "eu-central-2",
-            "us-gov-west-1",
-            "cn-north-1",
-            "ap-southeast-7",
-        ] {
-            assert!(is_region(good), "{good}");
-        }
-        for bad in [
-            "",
-            "us",
-            "us-east",
-            "US-EAST-1",
-            "us-east-1;rm",
-            "us-east-1 ",
-            "1-east-1",
-            "us--1",
-        ] {
-            assert!(!is_region(bad), "{bad}");
-        }
-    }
 
     #[test]
     fn not_logged_in_lines_name_the_login_verb() {
