@@ -193,6 +193,60 @@ pub async fn fetch_directory(
     })
 }
 
+/// `directory` with the roles of every account whose roles failed asked for again, concurrently
+/// under the rate limit. An account that fails again stays marked; a rejected token (401) ends
+/// the retry so that the caller can refresh. The listing keeps its time: retrying a few accounts
+/// does not make the rest of it younger.
+pub async fn retry_failed(
+    portal: &aws_sdk_sso::Client,
+    limiter: &AdaptiveRateLimiter,
+    access_token: &str,
+    directory: &AccountDirectory,
+    progress: &ProgressFn<'_>,
+) -> Result<AccountDirectory, Failure> {
+    let counters = Counters::default();
+    let counters = &counters;
+    counters.listed.store(directory.accounts.len(), Ordering::Relaxed);
+    counters.listing_complete.store(1, Ordering::Relaxed);
+    counters.roles_done.store(
+        directory.accounts.len() - directory.failed_accounts(),
+        Ordering::Relaxed,
+    );
+    // Owned ids: a stream over borrowed entries trips the compiler's Send check for the caller.
+    let failed: Vec<(usize, String)> = directory
+        .accounts
+        .iter()
+        .enumerate()
+        .filter(|(_, entry)| entry.roles_error.is_some())
+        .map(|(index, entry)| (index, entry.account_id.clone()))
+        .collect();
+    let retried: Vec<(usize, Result<Vec<String>, Failure>)> = futures::stream::iter(failed)
+        .map(|(index, account_id)| async move {
+            let result = roles_paced(portal, limiter, counters, access_token, &account_id).await;
+            counters.roles_done.fetch_add(1, Ordering::Relaxed);
+            progress(counters.snapshot());
+            (index, result)
+        })
+        .buffer_unordered(CONCURRENCY)
+        .collect()
+        .await;
+    let mut updated = directory.clone();
+    for (index, result) in retried {
+        let entry = &mut updated.accounts[index];
+        match result {
+            Ok(roles) => {
+                entry.roles = roles;
+                entry.roles_error = None;
+            }
+            Err(Failure::Unauthorized) => return Err(Failure::Unauthorized),
+            Err(other) => entry.roles_error = Some(other.describe()),
+        }
+    }
+    updated.calls += counters.calls.load(Ordering::Relaxed) as u64;
+    updated.throttled += counters.throttled.load(Ordering::Relaxed) as u64;
+    Ok(updated)
+}
+
 /// The roles of one account (every page), paced by `limiter`.
 pub async fn account_roles(
     portal: &aws_sdk_sso::Client,
@@ -281,6 +335,16 @@ pub fn unix_millis() -> i64 {
 }
 
 impl AccountDirectory {
+    /// Whether every account's roles were listed.
+    pub fn is_complete(&self) -> bool {
+        self.accounts.iter().all(|a| a.roles_error.is_none())
+    }
+
+    /// How many accounts are listed without their roles.
+    pub fn failed_accounts(&self) -> usize {
+        self.accounts.iter().filter(|a| a.roles_error.is_some()).count()
+    }
+
     /// Age of the listing.
     pub fn age(&self) -> Duration {
         Duration::from_millis((unix_millis() - self.fetched_at_ms).max(0) as u64)

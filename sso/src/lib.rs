@@ -35,6 +35,7 @@ mod sdk_clients;
 mod service_errors;
 mod sso_session;
 mod token_cache;
+mod token_lock;
 mod token_refresh;
 
 use std::sync::Arc;
@@ -54,6 +55,7 @@ pub use private_file::FileError;
 pub use role_credentials::RoleCredentials;
 pub use sso_session::SsoSession;
 pub use token_cache::CachedToken;
+pub use token_lock::{TokenLock, TokenLockGuard};
 
 use accounts_cache::AccountsCache;
 use client_registration::Registrations;
@@ -62,7 +64,7 @@ use rate_limiter::AdaptiveRateLimiter;
 use role_credentials::RoleCredentialCache;
 use sdk_clients::SdkClients;
 use service_errors::Failure;
-use token_cache::TokenCache;
+use token_cache::{OnDisk, TokenCache, TokenId};
 use token_refresh::TokenKeeper;
 
 /// Everything that exists once the SSO session is configured.
@@ -144,36 +146,55 @@ impl Auth {
 
     /// A usable token, refreshed first when it is inside the refresh window.
     pub async fn valid_token(&self) -> Result<CachedToken, AuthError> {
+        Ok(self.current_token().await?.token.clone())
+    }
+
+    /// The token file as it is now, refreshed when it is inside the refresh window.
+    async fn current_token(&self) -> Result<Arc<OnDisk>, AuthError> {
         let clients = self.clients().await?;
         self.parts()?.tokens.current(&clients.oidc).await
     }
 
-    /// Runs `op` with the access token; on a 401, once more with a refreshed one.
-    async fn with_token<T, F, Fut>(&self, mut op: F) -> Result<T, TokenOpError>
+    /// Runs `op` with the access token of `first`; on a 401, once more with a refreshed one.
+    /// Returns what `op` returned and the identity of the token it succeeded with.
+    async fn with_token_from<T, F, Fut>(&self, first: &CachedToken, mut op: F) -> Result<(T, TokenId), TokenOpError>
     where
         F: FnMut(String) -> Fut,
         Fut: Future<Output = Result<T, Failure>>,
     {
         let parts = self.parts()?;
-        let clients = self.clients().await?;
-        let token = parts.tokens.current(&clients.oidc).await?;
-        match op(token.access_token.clone()).await {
+        match op(first.access_token.clone()).await {
             Err(Failure::Unauthorized) => {
                 tracing::debug!("the SSO portal rejected the access token; refreshing it");
+                let clients = self.clients().await?;
                 let fresh = parts
                     .tokens
-                    .replace_rejected(&clients.oidc, &token.access_token)
+                    .replace_rejected(&clients.oidc, &first.access_token)
                     .await?;
                 match op(fresh.access_token.clone()).await {
                     Err(Failure::Unauthorized) => Err(TokenOpError::Auth(AuthError::SessionRejected)),
-                    other => other.map_err(TokenOpError::Failed),
+                    other => other.map(|value| (value, fresh.id())).map_err(TokenOpError::Failed),
                 }
             }
-            other => other.map_err(TokenOpError::Failed),
+            other => other.map(|value| (value, first.id())).map_err(TokenOpError::Failed),
         }
     }
 
+    /// [`Self::with_token_from`] the current token.
+    async fn with_token<T, F, Fut>(&self, op: F) -> Result<T, TokenOpError>
+    where
+        F: FnMut(String) -> Fut,
+        Fut: Future<Output = Result<T, Failure>>,
+    {
+        let current = self.current_token().await?;
+        Ok(self.with_token_from(&current.token, op).await?.0)
+    }
+
     /// Short-lived credentials for a role; `force_refresh` bypasses the caches.
+    ///
+    /// Cached credentials are served only while the token they were minted with is the one on
+    /// disk: after a logout anywhere (this host, `aws sso logout`) the answer is "not logged
+    /// in", after a re-login or refresh the credentials are minted again with the new token.
     pub async fn role_credentials(
         &self,
         account_id: &str,
@@ -182,8 +203,9 @@ impl Auth {
     ) -> Result<RoleCredentials, AuthError> {
         let parts = self.parts()?;
         let clients = self.clients().await?;
+        let current = parts.tokens.current(&clients.oidc).await?;
         let fetch = || async {
-            self.with_token(|token| async move {
+            self.with_token_from(&current.token, |token| async move {
                 role_credentials::fetch(&clients.portal, &token, account_id, role_name).await
             })
             .await
@@ -199,14 +221,15 @@ impl Auth {
         };
         parts
             .role_credentials
-            .get(&parts.session, account_id, role_name, force_refresh, fetch)
+            .get(&parts.session, account_id, role_name, force_refresh, &current, fetch)
             .await
     }
 
     /// The roles the user has in an account: from the accounts listing when it is fresh, else
-    /// one ListAccountRoles call.
+    /// one ListAccountRoles call. Needs a valid session either way.
     pub async fn account_roles(&self, account_id: &str) -> Result<Vec<String>, AuthError> {
         let parts = self.parts()?;
+        let current = self.current_token().await?;
         if let Some(entry) = parts
             .accounts
             .fresh()
@@ -216,10 +239,11 @@ impl Auth {
             return Ok(entry.roles);
         }
         let clients = self.clients().await?;
-        self.with_token(|token| async move {
+        self.with_token_from(&current.token, |token| async move {
             accounts::account_roles(&clients.portal_bulk, &parts.limiter, &token, account_id).await
         })
         .await
+        .map(|(roles, _)| roles)
         .map_err(|error| match error {
             TokenOpError::Auth(error) => error,
             TokenOpError::Failed(Failure::NotFound(detail) | Failure::Forbidden(detail)) => AuthError::NotFound {
@@ -232,23 +256,33 @@ impl Auth {
 
     /// Every account with its roles; from the cache unless `refresh` or the cache is older than
     /// the TTL. Returns the listing and whether it came from the cache. Concurrent callers share
-    /// one listing.
+    /// one listing. Needs a valid session, also for an answer from the cache.
+    ///
+    /// A listing in which some accounts' roles failed is cached with those accounts marked
+    /// (`roles_error`); a later call from the cache asks again for those accounts only.
     pub async fn accounts(
         &self,
         refresh: bool,
         progress: &ProgressFn<'_>,
     ) -> Result<(Arc<AccountDirectory>, bool), AuthError> {
         let parts = self.parts()?;
+        self.current_token().await?;
         let asked_at = accounts::unix_millis();
-        if !refresh && let Some(directory) = parts.accounts.fresh() {
+        if !refresh
+            && let Some(directory) = parts.accounts.fresh()
+            && directory.is_complete()
+        {
             return Ok((directory, true));
         }
         let _listing = parts.accounts.fetch_gate.lock().await;
-        // A listing that finished while we waited answers this call too.
-        if let Some(directory) = parts.accounts.fresh()
-            && (!refresh || directory.fetched_at_ms >= asked_at)
-        {
-            return Ok((directory, true));
+        if let Some(directory) = parts.accounts.fresh() {
+            // A listing that finished while we waited answers this call too.
+            if directory.fetched_at_ms >= asked_at || (!refresh && directory.is_complete()) {
+                return Ok((directory, true));
+            }
+            if !refresh {
+                return Ok((self.retry_failed_accounts(&directory, progress).await?, true));
+            }
         }
         let clients = self.clients().await?;
         let directory = self
@@ -262,16 +296,42 @@ impl Auth {
             })?;
         let directory = Arc::new(directory);
         tracing::debug!(
-            "listed {} accounts in {} ms ({} portal calls, {} throttled and retried)",
+            "listed {} accounts in {} ms ({} portal calls, {} throttled and retried, {} without roles)",
             directory.accounts.len(),
             directory.took_ms,
             directory.calls,
-            directory.throttled
+            directory.throttled,
+            directory.failed_accounts()
         );
-        if directory.accounts.iter().all(|a| a.roles_error.is_none()) {
-            parts.accounts.store(directory.clone());
-        }
+        parts.accounts.store(directory.clone());
         Ok((directory, false))
+    }
+
+    /// The cached listing with the roles of its failed accounts asked for again (and cached).
+    async fn retry_failed_accounts(
+        &self,
+        directory: &AccountDirectory,
+        progress: &ProgressFn<'_>,
+    ) -> Result<Arc<AccountDirectory>, AuthError> {
+        let parts = self.parts()?;
+        let clients = self.clients().await?;
+        let retried = self
+            .with_token(|token| async move {
+                accounts::retry_failed(&clients.portal_bulk, &parts.limiter, &token, directory, progress).await
+            })
+            .await
+            .map_err(|error| match error {
+                TokenOpError::Auth(error) => error,
+                TokenOpError::Failed(failure) => AuthError::service("ListAccountRoles", failure),
+            })?;
+        tracing::debug!(
+            "asked again for the roles of {} accounts; {} still without roles",
+            directory.failed_accounts(),
+            retried.failed_accounts()
+        );
+        let retried = Arc::new(retried);
+        parts.accounts.store(retried.clone());
+        Ok(retried)
     }
 
     /// How long a listing is cached.

@@ -178,11 +178,13 @@ impl Auth {
             parts.session.label(),
             authorization.user_code
         );
+        let logout_epoch = parts.tokens.cache().lock().acquire().await?.logout_epoch();
         Ok(Arc::new(PendingLogin {
             authorization,
             browser,
             auto_poll: options.auto_poll,
             cancel: CancellationToken::new(),
+            logout_epoch,
         }))
     }
 
@@ -199,7 +201,7 @@ impl Auth {
             None => device_flow::wait_for_approval(&clients.oidc, &login.authorization, &login.cancel, on_wait).await?,
             Some(checks) => self.wait_for_checks(login, checks, on_wait).await?,
         };
-        self.store(login, grant)
+        self.store(login, grant).await
     }
 
     async fn wait_for_checks(
@@ -231,7 +233,7 @@ impl Auth {
         let clients = self.clients().await?;
         match device_flow::poll_once(&clients.oidc, &login.authorization).await {
             Ok(PollOutcome::Approved(grant)) => {
-                let token = self.store(login, grant)?;
+                let token = self.store(login, grant).await?;
                 parts.logins.finish(login, None);
                 Ok(Some(token))
             }
@@ -244,8 +246,15 @@ impl Auth {
         }
     }
 
-    fn store(&self, login: &PendingLogin, grant: TokenGrant) -> Result<CachedToken, AuthError> {
+    /// Caches the token of an approved login, under the token lock, unless the login was
+    /// cancelled or a logout (in any process) happened since it started: then nothing is written.
+    async fn store(&self, login: &PendingLogin, grant: TokenGrant) -> Result<CachedToken, AuthError> {
         let parts = self.parts()?;
+        let mut owner = parts.tokens.cache().lock().acquire().await?;
+        if login.cancel.is_cancelled() || owner.logout_epoch() != login.logout_epoch {
+            tracing::debug!("a login approved after a logout or cancel; its token is not stored");
+            return Err(AuthError::Cancelled);
+        }
         let token = CachedToken::from_grant(&parts.session, &login.authorization.registration, grant);
         parts.tokens.save(&token)?;
         Ok(token)

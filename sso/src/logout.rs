@@ -1,6 +1,10 @@
-//! Signing out: the portal's Logout (which revokes the session's tokens at AWS), then every local
-//! trace — the cached token, the SSO role credentials in the AWS CLI cache (as `aws sso logout`
-//! does), the accounts listing, and a login still waiting for the browser.
+//! Signing out: every local trace — a login still waiting for the browser, the cached token, the
+//! SSO role credentials in the AWS CLI cache (as `aws sso logout` does), the accounts listing —
+//! then the portal's Logout, which revokes the session's tokens at AWS.
+//!
+//! The token file is removed under the token lock, which also raises the logout epoch: a refresh
+//! in flight elsewhere finds no file when it gets the lock, and a login that started before
+//! the logout (in this process or another) stores nothing when its approval arrives.
 
 use crate::service_errors::classify;
 use crate::{Auth, AuthError};
@@ -30,7 +34,14 @@ impl Auth {
         let parts = self.parts()?;
         let pending_login_cancelled = parts.logins.current().is_some();
         parts.logins.cancel();
-        let token = parts.tokens.peek();
+        let (token, token_file_removed) = {
+            let mut owner = parts.tokens.cache().lock().acquire().await?;
+            owner.raise_logout_epoch()?;
+            let token = parts.tokens.peek();
+            (token, parts.tokens.cache().remove()?)
+        };
+        let role_credential_files_removed = parts.role_credentials.clear();
+        let accounts_cache_removed = parts.accounts.clear();
         let portal = match &token {
             None => PortalLogout::Skipped("no cached session"),
             Some(token) if token.is_expired() => PortalLogout::Skipped("the session had already expired"),
@@ -42,9 +53,6 @@ impl Auth {
                 }
             }
         };
-        let token_file_removed = parts.tokens.cache().remove()?;
-        let role_credential_files_removed = parts.role_credentials.clear();
-        let accounts_cache_removed = parts.accounts.clear();
         Ok(LogoutReport {
             had_session: token.is_some(),
             portal,

@@ -28,6 +28,9 @@ pub struct PendingLogin {
     pub auto_poll: bool,
     /// Stops the background poll (logout, or a new login replacing this one).
     pub cancel: CancellationToken,
+    /// The session's logout epoch when the login started (see `token_lock`): a logout since
+    /// then, in any process, keeps this login from storing its token.
+    pub logout_epoch: u64,
 }
 
 impl PendingLogin {

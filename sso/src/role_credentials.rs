@@ -12,6 +12,12 @@
 //! Credentials are reused until [`REUSE_MARGIN_SECONDS`] before they expire, long enough for a
 //! tool call that started with them to finish. Each (account, role) has its own lock, so
 //! concurrent calls for one role make one GetRoleCredentials call.
+//!
+//! Credentials are only as good as the SSO session they came from: a logout or a login as
+//! someone else must stop their use at once, in this process and in any other. So credentials
+//! in memory carry the identity of the token they were minted with and are served only while
+//! that token is the one on disk. A file in `~/.aws/cli/cache` carries no such identity (the AWS
+//! CLI writes them too): it is reused only when it was written after the current token file.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -25,6 +31,7 @@ use crate::private_file;
 use crate::python_json::python_json_string;
 use crate::service_errors::{Failure, classify};
 use crate::sso_session::{SsoSession, sha1_hex};
+use crate::token_cache::{OnDisk, TokenId};
 
 /// Credentials closer than this to expiry are fetched again (botocore uses 15 minutes; a tool
 /// call lasts at most the configured call timeout, 5 minutes by default).
@@ -51,7 +58,13 @@ impl fmt::Debug for RoleCredentials {
     }
 }
 
-type Slot = Arc<tokio::sync::Mutex<Option<RoleCredentials>>>;
+/// Credentials and the token they were minted with.
+struct Minted {
+    credentials: RoleCredentials,
+    token: TokenId,
+}
+
+type Slot = Arc<tokio::sync::Mutex<Option<Minted>>>;
 
 pub struct RoleCredentialCache {
     dir: PathBuf,
@@ -66,33 +79,41 @@ impl RoleCredentialCache {
         }
     }
 
-    /// Cached credentials for the role, else the result of `fetch` (then cached). `force`
-    /// skips both caches (the caller saw the cached credentials rejected).
+    /// Cached credentials for the role minted with the `current` token, else the result of
+    /// `fetch` (credentials and the token they were minted with), then cached. `force` skips
+    /// both caches (the caller saw the cached credentials rejected).
     pub async fn get<F, Fut, E>(
         &self,
         session: &SsoSession,
         account_id: &str,
         role: &str,
         force: bool,
+        current: &OnDisk,
         fetch: F,
     ) -> Result<RoleCredentials, E>
     where
         F: FnOnce() -> Fut,
-        Fut: Future<Output = Result<RoleCredentials, E>>,
+        Fut: Future<Output = Result<(RoleCredentials, TokenId), E>>,
     {
         let slot = self.slot(account_id, role);
         let mut entry = slot.lock().await;
         let path = self.path(session, account_id, role);
         if !force {
-            if let Some(cached) = entry.as_ref().filter(|c| is_reusable(c)) {
-                return Ok(cached.clone());
+            if let Some(cached) = entry
+                .as_ref()
+                .filter(|m| m.token == current.id && is_reusable(&m.credentials))
+            {
+                return Ok(cached.credentials.clone());
             }
-            if let Some(cached) = read_cli_entry(&path).filter(is_reusable) {
-                *entry = Some(cached.clone());
+            if let Some(cached) = read_cli_entry(&path, current).filter(is_reusable) {
+                *entry = Some(Minted {
+                    credentials: cached.clone(),
+                    token: current.id.clone(),
+                });
                 return Ok(cached);
             }
         }
-        let fresh = fetch().await?;
+        let (fresh, token) = fetch().await?;
         tracing::debug!(
             "fetched role credentials for {role} in {account_id}, valid until {}",
             cache_time::format_unix(fresh.expiration)
@@ -101,7 +122,10 @@ impl RoleCredentialCache {
             // The memory cache still works; only other processes miss out.
             tracing::warn!("{error}");
         }
-        *entry = Some(fresh.clone());
+        *entry = Some(Minted {
+            credentials: fresh.clone(),
+            token,
+        });
         Ok(fresh)
     }
 
@@ -232,7 +256,17 @@ impl CliCacheEntry {
     }
 }
 
-fn read_cli_entry(path: &Path) -> Option<RoleCredentials> {
+/// The AWS CLI cache entry at `path`, if it was written after the `current` token file (so it
+/// cannot be from a session that was since logged out or replaced).
+fn read_cli_entry(path: &Path, current: &OnDisk) -> Option<RoleCredentials> {
+    let written = std::fs::metadata(path).and_then(|m| m.modified()).ok()?;
+    if current
+        .stamp
+        .modified()
+        .is_none_or(|token_written| written < token_written)
+    {
+        return None;
+    }
     let entry: CliCacheEntry = private_file::read_json(path)?;
     let c = entry.credentials;
     Some(RoleCredentials {

@@ -1,11 +1,17 @@
 //! A valid access token on demand: read from the shared cache, refreshed with the refresh token
 //! inside a window before expiry, replaced when AWS rejects it early.
 //!
-//! The cache file is the source of truth and is read on every request, so a login, refresh or
-//! logout done by another process (the AWS CLI, another host) is seen at once. Refreshes are
-//! single flight: callers queue on one lock, and whoever gets it second finds the file already
-//! refreshed and returns it. No caller is ever prompted while a refresh can succeed.
+//! The cache file is the source of truth and is looked at on every request (one `stat` when it
+//! did not change), so a login, refresh or logout done by another process (the AWS CLI, another
+//! host) is seen at once. A refresh is one owner's job across processes: it waits for the token
+//! lock (`token_lock`), reads the file again under it, and refreshes only if the token there
+//! still needs it. Whoever waited finds the winner's token and uses it, so N processes with one
+//! expired token make one CreateToken call, which matters when the service rotates refresh
+//! tokens (a replayed one is refused). No caller is ever prompted while a refresh can succeed.
+//!
+//! The window is botocore's: 15 minutes before expiry.
 
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use aws_sdk_ssooidc::operation::create_token::CreateTokenError;
@@ -15,10 +21,11 @@ use crate::AuthError;
 use crate::cache_time::{self, now_unix};
 use crate::service_errors::classify;
 use crate::sso_session::SsoSession;
-use crate::token_cache::{CachedToken, TokenCache};
+use crate::token_cache::{CachedToken, OnDisk, TokenCache};
 
-/// A token with less than this left is refreshed before use (when it can be).
-pub const REFRESH_WINDOW_SECONDS: i64 = 10 * 60;
+/// A token with less than this left is refreshed before use (when it can be); botocore's
+/// `SSOTokenProvider` uses the same 15 minutes.
+pub const REFRESH_WINDOW_SECONDS: i64 = 15 * 60;
 /// After a failed refresh of a still-valid token, wait this long before trying again, so a
 /// flaky network does not add a failing call to every request.
 const RETRY_AFTER_FAILURE: Duration = Duration::from_secs(60);
@@ -37,7 +44,8 @@ enum Need<'a> {
 pub struct TokenKeeper {
     session: SsoSession,
     cache: TokenCache,
-    /// Held while refreshing; remembers when the last refresh failed.
+    /// Held while refreshing in this process (before the token lock); remembers when the last
+    /// refresh failed.
     refresh_gate: Mutex<Option<Instant>>,
 }
 
@@ -59,13 +67,17 @@ impl TokenKeeper {
         self.cache.load()
     }
 
-    /// A token that can be used now, refreshed first when it is inside the refresh window.
-    pub async fn current(&self, oidc: &aws_sdk_ssooidc::Client) -> Result<CachedToken, AuthError> {
-        let token = self.cache.load().ok_or(AuthError::NotLoggedIn)?;
-        if token.seconds_left() > REFRESH_WINDOW_SECONDS {
-            return Ok(token);
+    /// The token file as it is now, refreshed first when its token is inside the refresh
+    /// window. `NotLoggedIn` when there is no token file (never logged in, or logged out by any
+    /// process or tool).
+    pub async fn current(&self, oidc: &aws_sdk_ssooidc::Client) -> Result<Arc<OnDisk>, AuthError> {
+        let on_disk = self.cache.on_disk().ok_or(AuthError::NotLoggedIn)?;
+        if on_disk.token.seconds_left() > REFRESH_WINDOW_SECONDS {
+            return Ok(on_disk);
         }
-        self.refresh(oidc, Need::Window).await
+        self.refresh(oidc, Need::Window).await?;
+        // What the refresh left on disk, unless a logout removed it meanwhile.
+        self.cache.on_disk().ok_or(AuthError::NotLoggedIn)
     }
 
     /// A replacement for `rejected`, an access token AWS answered 401 to.
@@ -77,6 +89,7 @@ impl TokenKeeper {
         self.refresh(oidc, Need::Rejected(rejected)).await
     }
 
+    /// Writes the token file; the caller holds the token lock.
     pub fn save(&self, token: &CachedToken) -> Result<(), AuthError> {
         self.cache.save(token)?;
         tracing::debug!(
@@ -90,7 +103,8 @@ impl TokenKeeper {
 
     async fn refresh(&self, oidc: &aws_sdk_ssooidc::Client, need: Need<'_>) -> Result<CachedToken, AuthError> {
         let mut last_failure = self.refresh_gate.lock().await;
-        // Whoever held the lock before us may have done the work already.
+        let _owner = self.cache.lock().acquire().await?;
+        // Whoever held the lock before us (here or in another process) may have done the work.
         let token = self.cache.load().ok_or(AuthError::NotLoggedIn)?;
         match need {
             Need::Window if token.seconds_left() > REFRESH_WINDOW_SECONDS => return Ok(token),
@@ -118,6 +132,15 @@ impl TokenKeeper {
                 Ok(fresh)
             }
             Err(error) => {
+                // A writer that does not take our lock (`aws sso login`, the AWS CLI's own
+                // refresh) may have replaced the token meanwhile, and spent the refresh token we
+                // just replayed: its token is as good as ours would have been.
+                if let Some(now) = self.cache.load().filter(|now| now.access_token != token.access_token)
+                    && !now.is_expired()
+                {
+                    tracing::debug!("the SSO token was replaced by another tool during our refresh; using that one");
+                    return Ok(now);
+                }
                 *last_failure = Some(Instant::now());
                 match (need, error) {
                     (_, error) if usable_meanwhile => {

@@ -100,6 +100,18 @@ class HostSetup:
             stdin=None if input is not None else subprocess.DEVNULL,
         )
 
+    def spawn(self, *args: str, **env: str) -> subprocess.Popen:
+        """Starts the real binary without waiting (several processes at once); read the result
+        with `.communicate(timeout=...)`."""
+        return subprocess.Popen(
+            [str(HOST_BINARY), *args],
+            env=self.env(**env),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            stdin=subprocess.DEVNULL,
+            text=True,
+        )
+
     @contextlib.asynccontextmanager
     async def mcp(self, errlog=None, **env: str):
         """An initialized MCP `ClientSession` over stdio to a fresh `mcp-aws-sso` process."""

@@ -15,12 +15,13 @@ The `sso` and `logged_in` fixtures in conftest.py build on these:
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import subprocess
 from pathlib import Path
 
-from host_harness import START_URL
+from host_harness import SSO_REGION, START_URL
 
 
 def login(host, *extra_args: str, **env: str) -> subprocess.CompletedProcess:
@@ -35,6 +36,50 @@ def login(host, *extra_args: str, **env: str) -> subprocess.CompletedProcess:
     assert result.returncode == 0, f"login failed ({result.returncode}):\n{result.stdout}\n{result.stderr}"
     assert "Authentication Successful" in result.stdout or "Already Authenticated" in result.stdout, result.stdout
     return result
+
+
+def utc(seconds_from_now: float, style: str = "Z") -> str:
+    """A timestamp as the token caches spell it: `Z` (the AWS CLI v2), `UTC` (botocore's
+    JSONFileCache), or `offset` (+00:00)."""
+    moment = dt.datetime.now(dt.timezone.utc) + dt.timedelta(seconds=seconds_from_now)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S") + {"Z": "Z", "UTC": "UTC", "offset": "+00:00"}[style]
+
+
+def login_as_another_tool(sso, home: Path, style: str = "Z", **where) -> dict:
+    """Signs in the way another tool does (here boto3, as `aws sso login` would: its own client
+    registration and device flow, approved in the sandbox) and writes the token cache file in the
+    AWS CLI v2 format, without any lock of ours. Returns what was written."""
+    import boto3
+    from botocore import UNSIGNED
+    from botocore.config import Config
+
+    oidc = boto3.client("sso-oidc", region_name=SSO_REGION, endpoint_url=sso.url,
+                        config=Config(signature_version=UNSIGNED))
+    client = oidc.register_client(clientName="other-tool", clientType="public", scopes=["sso:account:access"])
+    device = oidc.start_device_authorization(clientId=client["clientId"], clientSecret=client["clientSecret"],
+                                             startUrl=START_URL)
+    sso.approve(device["userCode"])
+    granted = oidc.create_token(clientId=client["clientId"], clientSecret=client["clientSecret"],
+                                grantType="urn:ietf:params:oauth:grant-type:device_code",
+                                deviceCode=device["deviceCode"])
+    token = {
+        "startUrl": START_URL, "region": SSO_REGION, "accessToken": granted["accessToken"],
+        "expiresAt": utc(granted["expiresIn"], style), "clientId": client["clientId"],
+        "clientSecret": client["clientSecret"], "registrationExpiresAt": utc(86400, style),
+        "refreshToken": granted["refreshToken"],
+    }
+    path = token_path(home, **where)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(token))
+    return token
+
+
+def set_expiry(home: Path, seconds_from_now: float, **where) -> None:
+    """Moves the cached token's expiry (negative: already expired), as time passing would."""
+    path = token_path(home, **where)
+    token = json.loads(path.read_text())
+    token["expiresAt"] = utc(seconds_from_now)
+    path.write_text(json.dumps(token))
 
 
 def sha1_hex(text: str) -> str:

@@ -184,9 +184,13 @@ def test_an_account_whose_roles_cannot_be_listed_is_reported_not_dropped(host, l
     text = text_of(first)
     assert "roles of 1 account(s) could not be listed" in text
     assert f"`{failed['accountId']}`" in text.split("Roles could not be listed")[1]
-    # An incomplete listing is not cached: the next call asks again and gets everything.
-    assert again.structured_content["fromCache"] is False
+    # The listing is cached with that account marked: the next call asks for its roles only.
+    assert again.structured_content["fromCache"] is True
     assert again.structured_content["accountsWithoutRoles"] == 0
+    state = sso.state()
+    assert state["calls"]["ListAccounts"] == 1
+    assert state["rolesListedFor"][failed["accountId"]] == 2
+    assert sum(state["rolesListedFor"].values()) == 4
 
 
 def test_plugins_get_an_accounts_roles_through_the_host(host, logged_in):

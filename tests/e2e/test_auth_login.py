@@ -89,9 +89,13 @@ def test_cli_login_completes_the_device_flow_and_writes_the_aws_cli_cache(host, 
     # Secret files are 0600 in 0700 directories, and no temp file stays behind.
     assert mode(path) == 0o600
     assert mode(sso_cache_dir(host.home)) == 0o700
+    # The token, the client registration, and the token's lock file beside it; nothing else.
+    json_files = sorted(p.name for p in sso_cache_dir(host.home).glob("*.json"))
+    assert len(json_files) == 2 and path.name in json_files, json_files
     files = sorted(p.name for p in sso_cache_dir(host.home).iterdir())
-    assert len(files) == 2 and all(name.endswith(".json") for name in files), files
-    registration_file = next(p for p in sso_cache_dir(host.home).iterdir() if p != path)
+    assert files == sorted([*json_files, f"{path.name}.lock"]), files
+    assert mode(sso_cache_dir(host.home) / f"{path.name}.lock") == 0o600
+    registration_file = next(p for p in sso_cache_dir(host.home).glob("*.json") if p != path)
     registration = json.loads(registration_file.read_text())
     assert registration["clientId"] == token["clientId"]
     assert registration["scopes"] == ["sso:account:access"]

@@ -14,13 +14,11 @@ import subprocess
 import sys
 
 import anyio
-import boto3
 import pytest
-from botocore import UNSIGNED
-from botocore.config import Config
 
-from host_harness import SSO_REGION, START_URL, text_of
-from sso_helpers import login, mode, read_token, role_credentials_path, token_path
+import sso_helpers
+from host_harness import START_URL, text_of
+from sso_helpers import login, login_as_another_tool, mode, read_token, role_credentials_path, token_path
 
 SESSION_PROFILE = """\
 [profile sandbox-dev]
@@ -77,16 +75,8 @@ def write_aws_config(host, text: str) -> None:
     path.write_text(text.format(start_url=START_URL))
 
 
-def utc(seconds_from_now: float, style: str = "Z") -> str:
-    moment = dt.datetime.now(dt.timezone.utc) + dt.timedelta(seconds=seconds_from_now)
-    return moment.strftime("%Y-%m-%dT%H:%M:%S") + {"Z": "Z", "UTC": "UTC", "offset": "+00:00"}[style]
-
-
 def set_expiry(host, seconds_from_now: float, **where) -> None:
-    path = token_path(host.home, **where)
-    token = json.loads(path.read_text())
-    token["expiresAt"] = utc(seconds_from_now)
-    path.write_text(json.dumps(token))
+    sso_helpers.set_expiry(host.home, seconds_from_now, **where)
 
 
 # ----------------------------------------------------------------------- shared with botocore
@@ -143,23 +133,8 @@ def test_role_credentials_are_cached_in_the_aws_cli_format_and_botocore_reuses_t
 @pytest.mark.parametrize("style", ["Z", "UTC", "offset"])
 def test_a_token_written_by_another_tool_is_used(host, sso, style):
     # Another tool (here boto3, as `aws sso login` would) signs in and writes the cache file.
-    oidc = boto3.client("sso-oidc", region_name=SSO_REGION, endpoint_url=sso.url,
-                        config=Config(signature_version=UNSIGNED))
-    client = oidc.register_client(clientName="other-tool", clientType="public", scopes=["sso:account:access"])
-    device = oidc.start_device_authorization(clientId=client["clientId"], clientSecret=client["clientSecret"],
-                                             startUrl=START_URL)
-    sso.approve(device["userCode"])
-    granted = oidc.create_token(clientId=client["clientId"], clientSecret=client["clientSecret"],
-                                grantType="urn:ietf:params:oauth:grant-type:device_code",
-                                deviceCode=device["deviceCode"])
+    login_as_another_tool(sso, host.home, style)
     path = token_path(host.home)
-    path.parent.mkdir(parents=True)
-    path.write_text(json.dumps({
-        "startUrl": START_URL, "region": SSO_REGION, "accessToken": granted["accessToken"],
-        "expiresAt": utc(granted["expiresIn"], style), "clientId": client["clientId"],
-        "clientSecret": client["clientSecret"], "registrationExpiresAt": utc(86400, style),
-        "refreshToken": granted["refreshToken"],
-    }))
     written = path.read_text()
 
     status = host.cli("status", "--json")

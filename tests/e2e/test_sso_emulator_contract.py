@@ -324,6 +324,17 @@ def test_refresh_token_grant_mints_a_new_access_token(oidc, portal, emulator):
     assert error_of(refresh, oidc, client, refreshed["refreshToken"])[0] == "InvalidGrantException"
 
 
+def test_rotated_refresh_tokens_are_spent_when_redeemed(oidc, emulator):
+    emulator.configure(rotate_refresh_tokens=True)
+    client, token = sign_in(oidc, emulator)
+    first = refresh(oidc, client, token["refreshToken"])
+    assert first["refreshToken"] != token["refreshToken"]
+    # A replay of the spent refresh token (a second process refreshing the same cache file).
+    assert error_of(refresh, oidc, client, token["refreshToken"])[:2] == ("InvalidGrantException", 400)
+    assert refresh(oidc, client, first["refreshToken"])["accessToken"]
+    assert emulator.state()["grants"] == {"device_code": 1, "refresh_token": 3}
+
+
 def test_refresh_tokens_go_only_to_clients_registered_for_them(oidc, emulator):
     legacy, token = sign_in(oidc, emulator, grantTypes=None)      # AWS CLI v2 legacy profile
     assert "refreshToken" not in token
@@ -365,6 +376,16 @@ def test_accounts_roles_and_credentials(oidc, portal, emulator):
     assert emulator.state()["calls"] == {
         "RegisterClient": 1, "StartDeviceAuthorization": 1, "CreateToken": 1,
         "ListAccounts": 1, "ListAccountRoles": 1, "GetRoleCredentials": 1}
+
+
+def test_failing_role_accounts_answer_403_and_are_counted_per_account(oidc, portal, emulator):
+    emulator.configure(failing_role_accounts="222222222222")
+    _, token = sign_in(oidc, emulator)
+    access_token = token["accessToken"]
+    code, status, _ = error_of(portal.list_account_roles, accessToken=access_token, accountId="222222222222")
+    assert (code, status) == ("ForbiddenException", 403)
+    assert portal.list_account_roles(accessToken=access_token, accountId="111111111111")["roleList"]
+    assert emulator.state()["rolesListedFor"] == {"222222222222": 1, "111111111111": 1}
 
 
 def test_explicit_directory_of_accounts_and_roles(oidc, portal, emulator):

@@ -17,7 +17,9 @@ How state flows
     approval: auto (after N polls) | manual (control API or a GET of verificationUriComplete) | deny
     CreateToken(device code) -> slow_down* -> authorization_pending* -> access token
                                 (+ refresh token when the client may refresh) in a new session
-    CreateToken(refresh token) -> a new access token in the same session
+    CreateToken(refresh token) -> a new access token in the same session (with
+                                  --rotate-refresh-tokens the refresh token is spent: a replay
+                                  answers InvalidGrantException)
     portal calls (x-amz-sso_bearer_token: access token) -> accounts, roles, role credentials
     Logout -> every token of that session is revoked
 
@@ -25,7 +27,8 @@ Everything lives in memory in one `SandboxApp`; one lock guards the auth records
 rate limit, page size, approval mode, lifetimes, ...) are command-line flags and can be changed at
 run time through the control API under `/_sandbox/`, which product code never needs:
 
-    GET  /_sandbox/state          counters per operation, pending logins (user codes), token counts
+    GET  /_sandbox/state          counters per operation (and per CreateToken grant type and per
+                                  ListAccountRoles account), pending logins (user codes), token counts
     POST /_sandbox/approve        {"userCode"?}  approve pending logins (all when no code is given)
     POST /_sandbox/deny           {"userCode"?}  deny pending logins
     POST /_sandbox/config         {knob: value, ...}  change knobs (names as the CLI flags)
@@ -196,6 +199,18 @@ def _optional_url(value: Any) -> str | None:
     return str(value).rstrip("/")
 
 
+def _account_ids(value: Any) -> tuple[str, ...]:
+    """Account ids: a list, or one comma-separated string (as on the command line)."""
+    items = value.split(",") if isinstance(value, str) else value
+    if not isinstance(items, (list, tuple)):
+        raise KnobError(f"expected a list of account ids, got {value!r}")
+    ids = tuple(str(item).strip() for item in items if str(item).strip())
+    for account_id in ids:
+        if not re.fullmatch(r"\d{12}", account_id):
+            raise KnobError(f"account ids are 12 digits, got {account_id!r}")
+    return ids
+
+
 def parse_directory(value: Any) -> tuple[Account, ...] | None:
     """Explicit accounts and roles: a JSON file path, `{"accounts": [...]}` or the list itself.
 
@@ -271,6 +286,12 @@ KNOBS = (
     Knob("refresh_tokens", _choice("auto", "always", "never"), "auto",
          "issue refresh tokens: auto = only to clients registered with grant type refresh_token "
          f"or scope {ACCOUNT_ACCESS_SCOPE} (as AWS does for sso-session clients)"),
+    Knob("rotate_refresh_tokens", _boolean, False,
+         "a refresh token is spent when redeemed: replaying it answers InvalidGrantException "
+         "(what makes uncoordinated refreshes of one shared token fail)"),
+    Knob("failing_role_accounts", _account_ids, (),
+         "accounts whose ListAccountRoles always answers 403 ForbiddenException "
+         "(comma-separated ids)"),
     Knob("client_ttl", _number(float, 0), 90 * 86400, "client registration lifetime (s)"),
     Knob("role_credentials_ttl", _number(float, 0), 3600, "role credentials lifetime (s)"),
     Knob("browser_approves", _boolean, True,
@@ -412,6 +433,8 @@ class Counters:
         with self._lock:
             self._calls = collections.Counter()
             self._errors = collections.defaultdict(collections.Counter)
+            self._grants = collections.Counter()
+            self._roles_listed = collections.Counter()
             self._in_flight = 0
             self._peak_in_flight = 0
 
@@ -429,11 +452,23 @@ class Counters:
         with self._lock:
             self._errors[operation][error_type] += 1
 
+    def grant(self, grant_type: str) -> None:
+        """One CreateToken call with this grant type (refresh_token, device_code, ...)."""
+        with self._lock:
+            self._grants[grant_type] += 1
+
+    def roles_listed(self, account_id: str) -> None:
+        """One ListAccountRoles call for this account."""
+        with self._lock:
+            self._roles_listed[account_id] += 1
+
     def snapshot(self) -> dict:
         with self._lock:
             return {
                 "calls": dict(self._calls),
                 "errors": {op: dict(errors) for op, errors in self._errors.items()},
+                "grants": dict(self._grants),
+                "rolesListedFor": dict(self._roles_listed),
                 "inFlight": self._in_flight,
                 "peakInFlight": self._peak_in_flight,
             }
@@ -599,6 +634,9 @@ class SandboxApp:
     def _call(self, route: Route, request: Request) -> Response:
         config = self._config
         self.counters.begin(route.operation)
+        if route.operation == "ListAccountRoles":
+            # Counted before any fault or throttle, so that every call for an account shows.
+            self.counters.roles_listed(request.query_value("account_id") or "")
         try:
             # Each request has its own thread, so sleeping here delays only this call.
             if config["latency_ms"]:
@@ -680,6 +718,7 @@ class SandboxApp:
         body = _oidc_body(request, "clientId", "clientSecret", "grantType")
         client = self._authenticate_client(body)
         grant = body["grantType"]
+        self.counters.grant("device_code" if grant == DEVICE_GRANT else str(grant))
         if grant == DEVICE_GRANT:
             return self._redeem_device_code(client, body, config)
         if grant == REFRESH_GRANT:
@@ -727,13 +766,16 @@ class SandboxApp:
             if (issued is None or issued.client_id != client.client_id
                     or time.time() >= issued.expires_at):
                 raise oidc_error("InvalidGrantException", "Invalid refresh token provided")
+            if config["rotate_refresh_tokens"]:
+                del self._refresh_tokens[refresh_token]
             return self._issue_tokens(client, issued.session_id, config)
 
     def _issue_tokens(self, client: RegisteredClient, session_id: str, config) -> dict:
         """New access (+ refresh) token in `session_id`; the caller holds the lock.
 
         An older refresh token of the session stays valid until it expires, so a client that
-        keeps using it (another process sharing the token cache) still works.
+        keeps using it (another process sharing the token cache) still works, unless
+        --rotate-refresh-tokens spent it.
         """
         now = time.time()
         access_token = "aoa" + secrets.token_urlsafe(48)
@@ -773,6 +815,8 @@ class SandboxApp:
         account = self._directory.by_id.get(account_id)
         if account is None:
             raise portal_error("ResourceNotFoundException", f"Account {account_id} not found")
+        if account_id in config["failing_role_accounts"]:
+            raise portal_error("ForbiddenException", f"No access to the roles of {account_id}")
         page, next_token = _paginate(
             account.roles, request, f"roles:{account_id}", config["page_size"])
         roles = [{"roleName": role, "accountId": account_id} for role in page]
