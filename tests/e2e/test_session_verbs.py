@@ -109,6 +109,12 @@ def test_credential_process_serves_botocore_and_the_aws_cli_from_one_cached_role
     assert cli.returncode == 0, cli.stderr
     assert json.loads(cli.stdout)["Account"] == ACCOUNT
 
+    # ... also when the profile comes from AWS_PROFILE, which the CLI passes on to our process.
+    cli = subprocess.run([str(VENV_BIN / "aws"), "sts", "get-caller-identity", "--output", "json"],
+                         env=user.env(AWS_PROFILE="via-mcp"), capture_output=True, text=True, timeout=60)
+    assert cli.returncode == 0, cli.stderr
+    assert json.loads(cli.stdout)["Account"] == ACCOUNT
+
     # Stdout is the credential_process JSON and nothing else; 50 calls, one GetRoleCredentials.
     for _ in range(50):
         result = user.cli("credential-process", *ROLE_ARGS)
@@ -118,6 +124,18 @@ def test_credential_process_serves_botocore_and_the_aws_cli_from_one_cached_role
         assert payload["Version"] == 1
         assert payload["Expiration"].endswith("Z")
     assert role_credential_calls(sso) == 1
+
+
+def test_credential_process_stops_at_once_after_a_logout_elsewhere(user, sso):
+    assert user.cli("credential-process", *ROLE_ARGS).returncode == 0
+    # Another process signs out; the role credentials cached on disk must not outlive the session.
+    assert user.cli("logout").returncode == 0
+    result = user.cli("credential-process", *ROLE_ARGS)
+    assert result.returncode == 1 and result.stdout == ""
+    assert LOGIN_HINT in result.stderr
+    # A login again serves fresh credentials.
+    login(user)
+    assert user.cli("credential-process", *ROLE_ARGS).returncode == 0
 
 
 def test_credential_process_refuses_malformed_roles_before_any_call(user, sso):
@@ -464,3 +482,39 @@ def test_an_unconfigured_user_is_told_to_configure_then_log_in(host):
     assert result.returncode == 1
     assert "AWS_SSO_START_URL" in result.stderr and LOGIN_HINT in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_exec_does_not_double_a_ctrl_c_from_the_terminal(user, tmp_path):
+    """Ctrl-C on a terminal reaches the whole foreground process group, the program included; a
+    forwarded copy on top would be a second Ctrl-C, which many programs take as "quit now"."""
+    import pty
+
+    counted = tmp_path / "sigints"
+    program = textwrap.dedent(f"""
+        import signal, sys, time
+        count = 0
+        def note(number, frame):
+            global count
+            count += 1
+        signal.signal(signal.SIGINT, note)
+        print("ready", flush=True)
+        while count == 0:
+            time.sleep(0.02)
+        time.sleep(1.0)  # room for a duplicate to arrive
+        open({str(counted)!r}, "w").write(str(count))
+        sys.exit(0)
+    """)
+    argv = [str(HOST_BINARY), "exec", *ROLE_ARGS, "--", sys.executable, "-c", program]
+    pid, terminal = pty.fork()
+    if pid == 0:  # the child: a session of its own, with the pty as controlling terminal
+        os.execve(argv[0], argv, user.env())
+    try:
+        seen = b""
+        while b"ready" not in seen:
+            seen += os.read(terminal, 1024)
+        os.write(terminal, b"\x03")  # what pressing Ctrl-C sends
+        _, status = os.waitpid(pid, 0)
+    finally:
+        os.close(terminal)
+    assert os.waitstatus_to_exitcode(status) == 0
+    assert counted.read_text() == "1"
