@@ -527,3 +527,19 @@ def test_exec_does_not_double_a_ctrl_c_from_the_terminal(user, tmp_path):
         os.close(terminal)
     assert os.waitstatus_to_exitcode(status) == 0
     assert counted.read_text() == "1"
+
+
+def test_a_failing_browser_does_not_leak_the_url_into_the_error(user, sso):
+    """With BROWSER=%s the sign-in URL itself becomes the command to run; its failure message
+    must still not carry the URL back to the model."""
+    async def scenario():
+        async with user.mcp(BROWSER="%s") as session:
+            return await session.call_tool("aws_sso_console", {"accountId": ACCOUNT, "roleName": ROLE})
+
+    result = anyio.run(scenario)
+    assert result.is_error
+    shown = text_of(result) + json.dumps(result.model_dump(mode="json"))
+    assert "no browser could be opened" in shown
+    for leak in ("SigninToken", "Action=login", "federation?"):
+        assert leak not in shown
+    assert sso.state()["federation"]["signinTokens"] == 1
