@@ -3,6 +3,9 @@
 //!
 //! Flow: parse flags ([`definition`]) -> dispatch to the MCP server, a host verb, or a tool run
 //! ([`run_tool`]), whose exit code is 0 on success, 1 on a tool error and 2 on a usage error.
+//! The session verbs (`credential-process`, `export-credentials`, `exec`, `console`, `profiles`)
+//! are dispatched before any of that, from `main`, on a path that loads no plugins
+//! ([`session_verbs`]).
 
 mod console_verb;
 mod credential_process;
