@@ -14,11 +14,26 @@
 //! or carries the legacy `sso_start_url` / `sso_region` itself. The session section wins over
 //! legacy keys in the profile, as in the AWS CLI.
 //!
-//! The parser is a small one written to the AWS shared-config rules instead of a generic INI
-//! crate: AWS values are raw (no quote or backslash processing, which would corrupt Windows
-//! paths), comments are `#`/`;` lines or `#`/`;` after whitespace, and indented lines under a
-//! `key =` are nested settings (`s3 =` / `  max_concurrent_requests = 20`) that must not be read
-//! as top-level keys. Generic INI crates get at least one of these wrong by default.
+//! The file is read the way botocore (the AWS CLI, boto3) reads it, which is Python's
+//! `configparser.RawConfigParser` with its defaults:
+//!
+//! - `key = value` and `key: value`, split at the first `=` or `:`; keys are lower-cased and both
+//!   sides trimmed; values are raw (no quotes, no escapes: Windows paths survive);
+//! - `#` and `;` start a comment line, indented or not; after a value, a `#`/`;` that follows
+//!   whitespace starts a comment, as in the AWS SDKs (botocore would keep it in the value, which
+//!   makes such a value unusable there anyway), so `https://x/start#/` keeps its fragment;
+//! - a line indented deeper than the key line above it continues that value (joined with a
+//!   newline), which is how nested settings (`s3 =` / `  max_concurrent_requests = 20`) are
+//!   written: they never become top-level keys;
+//! - `[name]` starts a section; text after the closing `]` is ignored.
+//!
+//! `aws-config`'s own parser (`aws_runtime::env_config::parse`) is not used: it refuses
+//! `key: value` ("Expected an '=' sign defining a property") and fails the whole file on one
+//! bad line. Where botocore also fails the whole file, this reader is more forgiving on
+//! purpose: a syntax error belongs to the section it is in, and is reported only when that
+//! section is the one to be read, so a broken profile elsewhere never stops start-up. The file
+//! is not read at all when the environment and configs.json already supply every setting it
+//! could ([`is_needed`]).
 
 use std::collections::HashMap;
 use std::io;
@@ -45,17 +60,35 @@ pub(crate) fn file_key(key: &str) -> Option<&'static str> {
     }
 }
 
+/// A line that is not a comment, a `[section]`, a `key = value` or a continuation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct SyntaxError {
+    line: usize,
+    message: &'static str,
+}
+
+#[derive(Debug, Default)]
+struct Section {
+    keys: HashMap<String, String>,
+    /// The first syntax error inside the section; it makes the section unusable.
+    broken: Option<SyntaxError>,
+}
+
+/// A section that was found: its name and its keys.
+type Found<'a> = (&'a str, &'a HashMap<String, String>);
+
 /// The parsed file: section name (as `profile dev`, `default`, `sso-session corp`) to its keys.
 #[derive(Debug, Default)]
 pub(crate) struct AwsConfigFile {
-    sections: HashMap<String, HashMap<String, String>>,
+    path: PathBuf,
+    sections: HashMap<String, Section>,
 }
 
 impl AwsConfigFile {
     /// Reads the file; `None` when it does not exist (most users of env-only setups).
     pub(crate) fn read(path: &Path) -> Result<Option<Self>, ConfigError> {
         match std::fs::read_to_string(path) {
-            Ok(text) => Self::parse(path, &text).map(Some),
+            Ok(text) => Ok(Some(Self::parse(path, &text))),
             Err(error) if error.kind() == io::ErrorKind::NotFound => Ok(None),
             Err(source) => Err(ConfigError::Unreadable {
                 path: path.to_owned(),
@@ -64,77 +97,120 @@ impl AwsConfigFile {
         }
     }
 
-    pub(crate) fn parse(path: &Path, text: &str) -> Result<Self, ConfigError> {
-        let syntax = |line: usize, message: &str| ConfigError::AwsConfigSyntax {
+    /// Reads the file when a setting may have to come from it, else leaves it alone.
+    pub(crate) fn read_if_needed(
+        path: &Path,
+        supplied_above: impl Fn(&'static str) -> bool,
+    ) -> Result<Option<Self>, ConfigError> {
+        if is_needed(supplied_above) {
+            Self::read(path)
+        } else {
+            Ok(None)
+        }
+    }
+
+    /// Parses with botocore's rules (see the module doc); never fails as a whole.
+    pub(crate) fn parse(path: &Path, text: &str) -> Self {
+        let mut file = AwsConfigFile {
             path: path.to_owned(),
-            line,
-            message: message.to_owned(),
+            sections: HashMap::new(),
         };
-        let mut file = AwsConfigFile::default();
         let mut current: Option<String> = None;
-        let mut in_property = false;
+        // The key the next deeper-indented line continues, and the indent of its line.
+        let mut open_key: Option<(String, usize)> = None;
         for (index, raw) in text.lines().enumerate() {
             let number = index + 1;
             let line = raw.trim();
             if line.is_empty() || line.starts_with('#') || line.starts_with(';') {
                 continue;
             }
-            if raw.starts_with([' ', '\t']) && in_property {
-                continue; // a nested setting or a continuation of the previous value
-            }
-            if let Some(rest) = line.strip_prefix('[') {
-                let Some((name, after)) = rest.split_once(']') else {
-                    return Err(syntax(number, "a section header is missing its closing `]`"));
-                };
-                let after = after.trim_start();
-                if !(after.is_empty() || after.starts_with('#') || after.starts_with(';')) {
-                    return Err(syntax(number, "unexpected text after a section header"));
-                }
-                let name = name.split_whitespace().collect::<Vec<_>>().join(" ");
-                if name.is_empty() {
-                    return Err(syntax(number, "empty section name `[]`"));
-                }
-                file.sections.entry(name.clone()).or_default();
-                current = Some(name);
-                in_property = false;
+            let indent = raw.len() - raw.trim_start().len();
+            if let (Some(section), Some((key, key_indent))) = (&current, &open_key)
+                && indent > *key_indent
+            {
+                let value = file.section_mut(section).keys.entry(key.clone()).or_default();
+                value.push('\n');
+                value.push_str(strip_inline_comment(line).trim_end());
                 continue;
             }
-            let Some((key, value)) = line.split_once('=') else {
-                return Err(syntax(number, "expected `key = value`, a `[section]` or a comment"));
-            };
-            let key = key.trim();
-            if key.is_empty() {
-                return Err(syntax(number, "a `= value` line has no key"));
+            open_key = None;
+            if let Some(rest) = line.strip_prefix('[') {
+                let (name, problem) = match rest.rfind(']') {
+                    Some(end) => (&rest[..end], None),
+                    // The lines below most likely belong to the section this was meant to
+                    // start: they go there, and so does the error.
+                    None => (rest, Some("a section header is missing its closing `]`")),
+                };
+                let name = name.split_whitespace().collect::<Vec<_>>().join(" ");
+                let section = file.section_mut(&name);
+                if let Some(message) = problem {
+                    section.broken.get_or_insert(SyntaxError { line: number, message });
+                }
+                current = Some(name);
+                continue;
             }
-            let Some(section) = &current else {
-                return Err(syntax(number, "a `key = value` line comes before any `[section]`"));
+            // A line before any section belongs to no profile: it cannot change a setting.
+            let Some(section) = &current else { continue };
+            let Some(split) = line.find(['=', ':']) else {
+                file.break_section(section, number, "expected `key = value`, a `[section]` or a comment");
+                continue;
             };
-            let value = strip_inline_comment(value).trim();
-            file.sections
-                .entry(section.clone())
-                .or_default()
-                .insert(key.to_owned(), value.to_owned());
-            in_property = true;
+            let key = line[..split].trim().to_lowercase();
+            if key.is_empty() {
+                file.break_section(section, number, "a `= value` line has no key");
+                continue;
+            }
+            let value = strip_inline_comment(&line[split + 1..]).trim();
+            file.section_mut(section).keys.insert(key.clone(), value.to_owned());
+            open_key = Some((key, indent));
         }
-        Ok(file)
+        file
     }
 
-    fn section(&self, name: &str) -> Option<(&str, &HashMap<String, String>)> {
-        self.sections
-            .get_key_value(name)
-            .map(|(name, keys)| (name.as_str(), keys))
+    fn section_mut(&mut self, name: &str) -> &mut Section {
+        self.sections.entry(name.to_owned()).or_default()
+    }
+
+    fn break_section(&mut self, name: &str, line: usize, message: &'static str) {
+        self.section_mut(name)
+            .broken
+            .get_or_insert(SyntaxError { line, message });
+    }
+
+    /// The keys of section `name`; an error when the section has a syntax error.
+    fn section(&self, name: &str) -> Result<Option<Found<'_>>, ConfigError> {
+        let Some((name, section)) = self.sections.get_key_value(name) else {
+            return Ok(None);
+        };
+        match &section.broken {
+            Some(error) => Err(ConfigError::AwsConfigSyntax {
+                path: self.path.clone(),
+                line: error.line,
+                message: format!("{} (in [{name}], the section this host reads)", error.message),
+            }),
+            None => Ok(Some((name.as_str(), &section.keys))),
+        }
     }
 
     /// The section of profile `name`. For `default`, `[profile default]` is preferred over
     /// `[default]`, as the AWS SDKs do.
-    fn profile(&self, name: &str) -> Option<(&str, &HashMap<String, String>)> {
-        let prefixed = self.section(&format!("profile {name}"));
-        if name == "default" {
-            prefixed.or_else(|| self.section("default"))
+    fn profile(&self, name: &str) -> Result<Option<Found<'_>>, ConfigError> {
+        let prefixed = self.section(&format!("profile {name}"))?;
+        if name == "default" && prefixed.is_none() {
+            self.section("default")
         } else {
-            prefixed
+            Ok(prefixed)
         }
     }
+}
+
+/// Whether the file has to be read: some setting it can supply (start URL, SSO region, region)
+/// is not supplied by a source above it.
+pub(crate) fn is_needed(supplied_above: impl Fn(&'static str) -> bool) -> bool {
+    let start_url = supplied_above(keys::AWS_SSO_START_URL);
+    let sso_region = supplied_above(keys::AWS_SSO_REGION) || supplied_above(keys::AWS_REGION);
+    let region = supplied_above(keys::AWS_REGION) || supplied_above(keys::AWS_DEFAULT_REGION);
+    !(start_url && sso_region && region)
 }
 
 /// A comment after a value starts at `#` or `;` preceded by whitespace; `https://x/start#/`
@@ -178,7 +254,7 @@ pub(crate) fn layers(
     let Some(file) = file else { return Ok(found) };
 
     let mut profile_session = None;
-    if let Some((section, values)) = file.profile(profile.unwrap_or("default")) {
+    if let Some((section, values)) = file.profile(profile.unwrap_or("default"))? {
         let mut layer = Layer::new(origin(section));
         for key in [
             keys::AWS_SSO_START_URL,
@@ -198,7 +274,7 @@ pub(crate) fn layers(
     let Some(session) = explicit_session.or(profile_session) else {
         return Ok(found);
     };
-    match file.section(&format!("sso-session {session}")) {
+    match file.section(&format!("sso-session {session}"))? {
         Some((section, values)) => {
             let mut layer = Layer::new(origin(section));
             for key in [keys::AWS_SSO_START_URL, keys::AWS_SSO_REGION] {
@@ -227,8 +303,12 @@ pub(crate) fn layers(
 mod tests {
     use super::*;
 
-    fn parse(text: &str) -> Result<AwsConfigFile, ConfigError> {
+    fn parse(text: &str) -> AwsConfigFile {
         AwsConfigFile::parse(Path::new("/h/.aws/config"), text)
+    }
+
+    fn keys_of<'a>(file: &'a AwsConfigFile, section: &str) -> &'a HashMap<String, String> {
+        file.section(section).unwrap().unwrap().1
     }
 
     #[test]
@@ -245,43 +325,100 @@ mod tests {
              [sso-session corp]\r\n\
              sso_start_url = https://corp.awsapps.com/start#/\r\n\
              sso_region = us-east-1\r\n",
-        )
-        .unwrap();
-        assert_eq!(file.section("default").unwrap().1["region"], "us-west-2");
-        let dev = file.profile("dev").unwrap();
+        );
+        assert_eq!(keys_of(&file, "default")["region"], "us-west-2");
+        let dev = file.profile("dev").unwrap().unwrap();
         assert_eq!(dev.0, "profile dev");
         assert_eq!(dev.1["region"], "eu-west-1");
-        assert_eq!(dev.1["s3"], "");
+        // Nested settings are the continuation of `s3`, never keys of their own.
+        assert_eq!(
+            dev.1["s3"],
+            "\nregion = nested-must-not-win\nmax_concurrent_requests = 20"
+        );
         assert!(!dev.1.contains_key("max_concurrent_requests"));
-        let corp = file.section("sso-session corp").unwrap().1;
+        let corp = keys_of(&file, "sso-session corp");
         assert_eq!(corp["sso_start_url"], "https://corp.awsapps.com/start#/");
     }
 
     #[test]
-    fn profile_default_beats_bare_default() {
-        let file = parse("[default]\nregion = us-west-1\n[profile default]\nregion = us-west-2\n").unwrap();
-        assert_eq!(file.profile("default").unwrap().1["region"], "us-west-2");
-        assert!(file.profile("other").is_none());
+    fn colon_delimiters_upper_case_keys_and_comments_read_as_botocore_does() {
+        // configparser: the first `=` or `:` splits; keys are lower-cased; comment lines may be
+        // indented; a URL's own `:` stays in the value.
+        let file = parse(
+            "[sso-session corp]\n\
+             sso_start_url: https://corp.awsapps.com/start\n\
+             \t# an indented comment\n\
+             SSO_Region : eu-west-1\n\
+             sso_registration_scopes = sso:account:access\n\
+             [profile dev]\n\
+             sso_session:corp\n",
+        );
+        let corp = keys_of(&file, "sso-session corp");
+        assert_eq!(corp["sso_start_url"], "https://corp.awsapps.com/start");
+        assert_eq!(corp["sso_region"], "eu-west-1");
+        assert_eq!(corp["sso_registration_scopes"], "sso:account:access");
+        assert_eq!(keys_of(&file, "profile dev")["sso_session"], "corp");
     }
 
     #[test]
-    fn syntax_errors_name_the_line() {
-        for (text, line) in [
-            ("[profile dev\n", 1),
-            ("region = us-east-1\n", 1),
-            ("[default]\n\njust words\n", 3),
-            ("[default]\n= value\n", 2),
-        ] {
-            match parse(text) {
-                Err(ConfigError::AwsConfigSyntax { line: got, .. }) => assert_eq!(got, line, "{text:?}"),
-                other => panic!("{text:?}: {other:?}"),
+    fn a_deeper_indented_line_continues_the_value_above() {
+        let file = parse("[default]\nregion = us-\n    east-1\n  ; comment inside\noutput = json\n  key = x\n");
+        let default = keys_of(&file, "default");
+        assert_eq!(default["region"], "us-\neast-1");
+        assert_eq!(default["output"], "json\nkey = x");
+        assert!(!default.contains_key("key"));
+    }
+
+    #[test]
+    fn profile_default_beats_bare_default() {
+        let file = parse("[default]\nregion = us-west-1\n[profile default]\nregion = us-west-2\n");
+        assert_eq!(file.profile("default").unwrap().unwrap().1["region"], "us-west-2");
+        assert!(file.profile("other").unwrap().is_none());
+    }
+
+    #[test]
+    fn syntax_errors_break_only_their_section_and_name_the_line() {
+        let file = parse(
+            "stray line before any section\n\
+             [profile broken]\n\
+             just words\n\
+             [profile no-key]\n\
+             = value\n\
+             [profile unclosed\n\
+             region = us-east-1\n\
+             [profile fine]\n\
+             region = eu-west-1\n",
+        );
+        assert_eq!(file.profile("fine").unwrap().unwrap().1["region"], "eu-west-1");
+        for (profile, line) in [("broken", 3), ("no-key", 5), ("unclosed", 6)] {
+            match file.profile(profile) {
+                Err(ConfigError::AwsConfigSyntax { line: got, message, .. }) => {
+                    assert_eq!(got, line, "{profile}");
+                    assert!(message.contains(&format!("[profile {profile}]")), "{message}");
+                }
+                other => panic!("{profile}: {other:?}"),
             }
         }
+        let message = file.profile("broken").unwrap_err().to_string();
+        assert!(!message.contains("rejects this file too"), "{message}");
+    }
+
+    #[test]
+    fn the_file_is_needed_only_for_settings_not_supplied_above() {
+        let supplied = |present: &'static [&'static str]| move |key: &'static str| present.contains(&key);
+        assert!(is_needed(supplied(&[])));
+        assert!(is_needed(supplied(&[keys::AWS_SSO_START_URL, keys::AWS_SSO_REGION])));
+        assert!(!is_needed(supplied(&[keys::AWS_SSO_START_URL, keys::AWS_REGION])));
+        assert!(!is_needed(supplied(&[
+            keys::AWS_SSO_START_URL,
+            keys::AWS_SSO_REGION,
+            keys::AWS_DEFAULT_REGION
+        ])));
     }
 
     #[test]
     fn missing_session_section_is_an_error_unless_explicit() {
-        let file = parse("[profile dev]\nsso_session = gone\n").unwrap();
+        let file = parse("[profile dev]\nsso_session = gone\n");
         let path = Path::new("/h/.aws/config");
         let error = layers(Some(&file), path, Some("dev"), None).err().unwrap();
         assert!(error.to_string().contains("[sso-session gone]"), "{error}");

@@ -66,9 +66,10 @@ pub enum ConfigError {
         source: io::Error,
     },
 
-    /// The AWS config file has a line that is neither a section, a `key = value` nor a comment.
+    /// The section of the AWS config file that has to be read has a line that is neither a
+    /// section, a `key = value` nor a comment.
     #[error(
-        "{}, line {line}: {message}; the AWS CLI rejects this file too (see `aws configure list`)",
+        "{}, line {line}: {message}; fix that line, or set AWS_PROFILE to another profile",
         path.display()
     )]
     AwsConfigSyntax {

@@ -193,3 +193,53 @@ fn syntax_errors_name_the_file_and_line() {
         "{error}"
     );
 }
+
+#[test]
+fn colon_separated_keys_as_botocore_accepts_them() {
+    let mut home = Home::new();
+    home.aws_config(
+        "[profile dev]\n\
+         sso_session: corp\n\
+         region: eu-west-1\n\
+         [sso-session corp]\n\
+         sso_start_url: https://corp.awsapps.com/start\n\
+         sso_region: us-east-2\n",
+    );
+    home.set("AWS_PROFILE", "dev");
+    let config = home.config();
+    assert_eq!(config.sso.start_url.as_deref(), Some("https://corp.awsapps.com/start"));
+    assert_eq!(config.sso.region.as_deref(), Some("us-east-2"));
+    assert_eq!(config.sso.session_name.as_deref(), Some("corp"));
+    assert_eq!(config.region.as_deref(), Some("eu-west-1"));
+}
+
+#[test]
+fn a_broken_unrelated_profile_does_not_stop_loading() {
+    let mut home = Home::new();
+    home.aws_config(&format!(
+        "[profile broken]\nthis is not ini\n[profile other\n{SSO_SESSION_PROFILE}"
+    ));
+    home.set("AWS_PROFILE", "dev");
+    assert_eq!(
+        home.config().sso.start_url.as_deref(),
+        Some("https://corp.awsapps.com/start")
+    );
+    home.set("AWS_PROFILE", "broken");
+    let error = home.error();
+    assert!(
+        error.contains("line 2") && error.contains("[profile broken]"),
+        "{error}"
+    );
+    assert!(!error.contains("AWS CLI rejects"), "{error}");
+}
+
+#[test]
+fn the_file_is_not_read_when_the_environment_supplies_every_setting() {
+    let mut home = Home::new();
+    home.aws_config("[default]\nthis is not ini\n");
+    home.set("AWS_SSO_START_URL", "https://env.awsapps.com/start");
+    home.set("AWS_REGION", "eu-central-1");
+    let config = home.config();
+    assert_eq!(config.sso.start_url.as_deref(), Some("https://env.awsapps.com/start"));
+    assert_eq!(config.files.aws_profile_section, None, "the file was not read");
+}

@@ -15,6 +15,7 @@ use futures::{StreamExt, TryStreamExt};
 use serde::{Deserialize, Serialize};
 
 use crate::rate_limiter::{AdaptiveRateLimiter, backoff};
+use crate::sdk_clients::Portal;
 use crate::service_errors::{Failure, classify};
 
 /// Role fetches in flight (or waiting for their slot) at once.
@@ -104,7 +105,7 @@ struct AccountInfo {
 
 /// Lists every account with its roles.
 pub async fn fetch_directory(
-    portal: &aws_sdk_sso::Client,
+    portal: &Portal,
     limiter: &AdaptiveRateLimiter,
     access_token: &str,
     progress: &ProgressFn<'_>,
@@ -117,7 +118,7 @@ pub async fn fetch_directory(
     let lister = async move {
         let mut next_token: Option<String> = None;
         loop {
-            let page = paced(limiter, counters, || {
+            let page = paced(limiter, counters, &portal.endpoint, || {
                 portal
                     .list_accounts()
                     .access_token(access_token)
@@ -198,7 +199,7 @@ pub async fn fetch_directory(
 /// the retry so that the caller can refresh. The listing keeps its time: retrying a few accounts
 /// does not make the rest of it younger.
 pub async fn retry_failed(
-    portal: &aws_sdk_sso::Client,
+    portal: &Portal,
     limiter: &AdaptiveRateLimiter,
     access_token: &str,
     directory: &AccountDirectory,
@@ -249,7 +250,7 @@ pub async fn retry_failed(
 
 /// The roles of one account (every page), paced by `limiter`.
 pub async fn account_roles(
-    portal: &aws_sdk_sso::Client,
+    portal: &Portal,
     limiter: &AdaptiveRateLimiter,
     access_token: &str,
     account_id: &str,
@@ -259,7 +260,7 @@ pub async fn account_roles(
 }
 
 async fn roles_paced(
-    portal: &aws_sdk_sso::Client,
+    portal: &Portal,
     limiter: &AdaptiveRateLimiter,
     counters: &Counters,
     access_token: &str,
@@ -268,7 +269,7 @@ async fn roles_paced(
     let mut roles = Vec::new();
     let mut next_token: Option<String> = None;
     loop {
-        let page = paced(limiter, counters, || {
+        let page = paced(limiter, counters, &portal.endpoint, || {
             portal
                 .list_account_roles()
                 .access_token(access_token)
@@ -292,7 +293,12 @@ async fn roles_paced(
 }
 
 /// One portal call under the rate limit, retried on throttling and transient failures.
-async fn paced<T, E, F, Fut>(limiter: &AdaptiveRateLimiter, counters: &Counters, mut call: F) -> Result<T, Failure>
+async fn paced<T, E, F, Fut>(
+    limiter: &AdaptiveRateLimiter,
+    counters: &Counters,
+    endpoint: &str,
+    mut call: F,
+) -> Result<T, Failure>
 where
     F: FnMut() -> Fut,
     Fut: Future<Output = Result<T, aws_sdk_sso::error::SdkError<E, aws_sdk_sso::config::http::HttpResponse>>>,
@@ -308,7 +314,7 @@ where
                 limiter.on_success();
                 return Ok(value);
             }
-            Err(error) => classify(&error),
+            Err(error) => classify(&error, endpoint),
         };
         let wait = match failure {
             Failure::Throttled if throttled < MAX_THROTTLED_RETRIES => {

@@ -18,6 +18,7 @@ use crate::AuthError;
 use crate::cache_time::{self, now_unix};
 use crate::private_file;
 use crate::python_json::python_json_string;
+use crate::sdk_clients::Oidc;
 use crate::service_errors::classify;
 use crate::sso_session::{SsoSession, sha1_hex};
 use crate::token_cache::sso_cache_dir;
@@ -82,7 +83,7 @@ impl Registrations {
     }
 
     /// A usable registration: the cached one, else a new one (which is then cached).
-    pub async fn get_or_register(&self, oidc: &aws_sdk_ssooidc::Client) -> Result<Registration, AuthError> {
+    pub async fn get_or_register(&self, oidc: &Oidc) -> Result<Registration, AuthError> {
         if let Some(cached) = self.cached() {
             return Ok(cached);
         }
@@ -90,7 +91,7 @@ impl Registrations {
     }
 
     /// Registers a new client and caches it, replacing whatever was cached.
-    pub async fn register(&self, oidc: &aws_sdk_ssooidc::Client) -> Result<Registration, AuthError> {
+    pub async fn register(&self, oidc: &Oidc) -> Result<Registration, AuthError> {
         let mut request = oidc
             .register_client()
             .client_name(&self.client_name)
@@ -101,7 +102,7 @@ impl Registrations {
         let answer = request
             .send()
             .await
-            .map_err(|e| AuthError::service("RegisterClient", classify(&e)))?;
+            .map_err(|e| AuthError::service("RegisterClient", classify(&e, &oidc.endpoint)))?;
         let (Some(client_id), Some(client_secret)) = (answer.client_id(), answer.client_secret()) else {
             return Err(AuthError::Service {
                 operation: "RegisterClient",

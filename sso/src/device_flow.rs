@@ -14,6 +14,7 @@ use tokio_util::sync::CancellationToken;
 use crate::AuthError;
 use crate::cache_time::now_unix;
 use crate::client_registration::Registration;
+use crate::sdk_clients::Oidc;
 use crate::service_errors::classify;
 
 const DEVICE_GRANT: &str = "urn:ietf:params:oauth:grant-type:device_code";
@@ -70,7 +71,7 @@ pub enum StartError {
 
 /// StartDeviceAuthorization with `registration` for `start_url`.
 pub async fn start(
-    oidc: &aws_sdk_ssooidc::Client,
+    oidc: &Oidc,
     registration: Registration,
     start_url: &str,
 ) -> Result<DeviceAuthorization, StartError> {
@@ -83,7 +84,10 @@ pub async fn start(
         .await
         .map_err(|error| match error.as_service_error() {
             Some(StartDeviceAuthorizationError::InvalidClientException(_)) => StartError::InvalidClient,
-            _ => StartError::Other(AuthError::service("StartDeviceAuthorization", classify(&error))),
+            _ => StartError::Other(AuthError::service(
+                "StartDeviceAuthorization",
+                classify(&error, &oidc.endpoint),
+            )),
         })?;
     let missing = |field: &str| {
         StartError::Other(AuthError::Service {
@@ -127,7 +131,7 @@ pub enum PollOutcome {
 }
 
 /// One CreateToken poll with the device code.
-pub async fn poll_once(oidc: &aws_sdk_ssooidc::Client, auth: &DeviceAuthorization) -> Result<PollOutcome, AuthError> {
+pub async fn poll_once(oidc: &Oidc, auth: &DeviceAuthorization) -> Result<PollOutcome, AuthError> {
     if now_unix() >= auth.expires_at {
         return Err(AuthError::LoginExpired {
             user_code: auth.user_code.clone(),
@@ -165,7 +169,7 @@ pub async fn poll_once(oidc: &aws_sdk_ssooidc::Client, auth: &DeviceAuthorizatio
             Some(CreateTokenError::ExpiredTokenException(_)) => Err(AuthError::LoginExpired {
                 user_code: auth.user_code.clone(),
             }),
-            _ => Err(AuthError::service("CreateToken", classify(&error))),
+            _ => Err(AuthError::service("CreateToken", classify(&error, &oidc.endpoint))),
         },
     }
 }
@@ -173,7 +177,7 @@ pub async fn poll_once(oidc: &aws_sdk_ssooidc::Client, auth: &DeviceAuthorizatio
 /// Polls until the user approves (the grant), denies, the code expires, or `cancel` fires.
 /// `on_wait` is called before every poll with the seconds waited so far (progress).
 pub async fn wait_for_approval(
-    oidc: &aws_sdk_ssooidc::Client,
+    oidc: &Oidc,
     auth: &DeviceAuthorization,
     cancel: &CancellationToken,
     on_wait: &(dyn Fn(u64) + Send + Sync),

@@ -7,11 +7,18 @@
 //! ```text
 //! Config ─▶ SsoSession (start URL, SSO region, session name)
 //! login:   Registrations (RegisterClient, cached) ─▶ device_flow (StartDeviceAuthorization,
-//!          CreateToken polling) ─▶ TokenCache (~/.aws/sso/cache/<sha1>.json)
-//! use:     TokenKeeper (read cache, refresh in the window, single flight) ─▶ access token ─▶
-//!          role_credentials (GetRoleCredentials, ~/.aws/cli/cache) | accounts (ListAccounts +
-//!          ListAccountRoles under the AdaptiveRateLimiter, AccountsCache with a TTL)
+//!          CreateToken polling) ─▶ TokenCache (~/.aws/sso/cache/<sha1>.json), written under the
+//!          TokenLock (<sha1>.json.lock) unless a logout came since the login started
+//! use:     TokenKeeper (the file as it is now, one stat when unchanged; in the refresh window:
+//!          TokenLock, read again, refresh only if still needed) ─▶ access token + TokenId ─▶
+//!          role_credentials (GetRoleCredentials; in memory tied to the TokenId, on disk in
+//!          ~/.aws/cli/cache) | accounts (ListAccounts + ListAccountRoles under the
+//!          AdaptiveRateLimiter; AccountsCache with a TTL, failed accounts asked again alone)
+//! logout:  TokenLock ─▶ logout epoch + 1, token file removed ─▶ caches cleared ─▶ portal Logout
 //! ```
+//!
+//! The token file is the one source of truth, shared with other processes and the AWS CLI:
+//! nothing is served from memory without checking it first.
 //!
 //! Everything that needs the SSO access token lives behind [`Auth`]. A call the portal answers
 //! with 401 gets one retry with a refreshed token; the SDK clients (`sdk_clients`) are unsigned

@@ -49,7 +49,7 @@ impl Auth {
                 let clients = self.clients().await?;
                 match clients.portal.logout().access_token(&token.access_token).send().await {
                     Ok(_) => PortalLogout::Done,
-                    Err(error) => PortalLogout::Failed(classify(&error).describe()),
+                    Err(error) => PortalLogout::Failed(classify(&error, &clients.portal.endpoint).describe()),
                 }
             }
         };

@@ -29,6 +29,7 @@ use std::fmt;
 use crate::cache_time::{self, now_unix};
 use crate::private_file;
 use crate::python_json::python_json_string;
+use crate::sdk_clients::Portal;
 use crate::service_errors::{Failure, classify};
 use crate::sso_session::{SsoSession, sha1_hex};
 use crate::token_cache::{OnDisk, TokenId};
@@ -190,7 +191,7 @@ impl RoleCredentialCache {
 
 /// GetRoleCredentials with `access_token`.
 pub async fn fetch(
-    portal: &aws_sdk_sso::Client,
+    portal: &Portal,
     access_token: &str,
     account_id: &str,
     role: &str,
@@ -202,7 +203,7 @@ pub async fn fetch(
         .role_name(role)
         .send()
         .await
-        .map_err(|e| classify(&e))?;
+        .map_err(|e| classify(&e, &portal.endpoint))?;
     let incomplete = || Failure::Other {
         code: None,
         message: "GetRoleCredentials answered without complete credentials".to_string(),

@@ -7,24 +7,38 @@
 //! deleted: removing a lock file while another process waits on it would give two owners.
 //!
 //! The lock file also carries the session's logout epoch, a counter a logout raises while it
-//! holds the lock. A login remembers the epoch it started in and stores its token only if no
+//! holds the lock. Its text is deliberately not JSON: `aws sso logout` JSON-loads every file in
+//! that directory and tests `'accessToken' in contents`, which would crash on a JSON number;
+//! a file that does not parse is skipped. A login remembers the epoch it started in and stores its token only if no
 //! logout came in between, so a browser approval that arrives after `mcp-aws-sso logout` (in any
 //! process) writes nothing.
 //!
-//! Within one process callers first queue on an async mutex, so that waiting for the file lock
-//! never parks more than one blocking thread.
+//! Within one process callers first queue on an async mutex. The file lock is then taken with
+//! `try_lock`, at once when nobody holds it; a lock another process holds is tried again every
+//! few milliseconds, without blocking a thread, for at most [`LOCK_WAIT`] (a holder refreshing
+//! the token is bounded by the SDK's 90 s operation timeout; a stopped process is not).
 
 use std::fs::{File, OpenOptions};
 use std::io::{self, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use fs4::FileExt;
 
 use crate::private_file::{FileError, ensure_private_dir};
 
+/// How long to wait for the lock before giving up.
+pub const LOCK_WAIT: Duration = Duration::from_secs(120);
+/// The longest pause between two tries.
+const MAX_RETRY_PAUSE: Duration = Duration::from_millis(50);
+
+/// What precedes the logout count in the lock file (and keeps it from being JSON).
+const EPOCH_PREFIX: &str = "mcp-aws-sso token lock, logouts: ";
+
 pub struct TokenLock {
     path: PathBuf,
     in_process: tokio::sync::Mutex<()>,
+    wait: Duration,
 }
 
 /// Held while the token file may be changed; dropping it releases the lock.
@@ -42,6 +56,7 @@ impl TokenLock {
         Self {
             path: token_path.with_file_name(name),
             in_process: tokio::sync::Mutex::new(()),
+            wait: LOCK_WAIT,
         }
     }
 
@@ -52,11 +67,30 @@ impl TokenLock {
     /// Waits until this caller owns the token file.
     pub async fn acquire(&self) -> Result<TokenLockGuard<'_>, FileError> {
         let in_process = self.in_process.lock().await;
-        let path = self.path.clone();
-        let file = tokio::task::spawn_blocking(move || lock_file(&path))
-            .await
-            .map_err(|e| self.fail("lock", io::Error::other(e)))?
-            .map_err(|(action, source)| self.fail(action, source))?;
+        let file = open_lock_file(&self.path).map_err(|(action, source)| self.fail(action, source))?;
+        let started = tokio::time::Instant::now();
+        let mut pause = Duration::from_millis(2);
+        loop {
+            match FileExt::try_lock(&file) {
+                Ok(()) => break,
+                Err(fs4::TryLockError::WouldBlock) if started.elapsed() < self.wait => {
+                    // Another process owns the token for now (a refresh, a login, a logout).
+                    tokio::time::sleep(pause).await;
+                    pause = (pause * 2).min(MAX_RETRY_PAUSE);
+                }
+                Err(fs4::TryLockError::WouldBlock) => {
+                    let held = io::Error::new(
+                        io::ErrorKind::TimedOut,
+                        format!(
+                            "another process has held it for {} s (a stopped mcp-aws-sso?)",
+                            self.wait.as_secs()
+                        ),
+                    );
+                    return Err(self.fail("lock", held));
+                }
+                Err(fs4::TryLockError::Error(error)) => return Err(self.fail("lock", error)),
+            }
+        }
         Ok(TokenLockGuard {
             file,
             path: &self.path,
@@ -73,7 +107,7 @@ impl TokenLock {
     }
 }
 
-fn lock_file(path: &Path) -> Result<File, (&'static str, io::Error)> {
+fn open_lock_file(path: &Path) -> Result<File, (&'static str, io::Error)> {
     if let Some(dir) = path.parent() {
         ensure_private_dir(dir).map_err(|e| ("create the directory of", e.source))?;
     }
@@ -84,10 +118,9 @@ fn lock_file(path: &Path) -> Result<File, (&'static str, io::Error)> {
         use std::os::unix::fs::OpenOptionsExt;
         options.mode(0o600);
     }
-    let file = options.open(path).map_err(|e| ("open", e))?;
-    // `FileExt::lock`, not the inherent `File::lock`: one implementation on every platform.
-    FileExt::lock(&file).map_err(|e| ("lock", e))?;
-    Ok(file)
+    // `FileExt::lock` / `try_lock` (fs4), not the inherent `File` ones: one implementation on
+    // every platform and toolchain.
+    options.open(path).map_err(|e| ("open", e))
 }
 
 impl TokenLockGuard<'_> {
@@ -99,7 +132,11 @@ impl TokenLockGuard<'_> {
             .seek(SeekFrom::Start(0))
             .and_then(|_| self.file.read_to_string(&mut text));
         match read {
-            Ok(_) => text.trim().parse().unwrap_or(0),
+            Ok(_) => text
+                .rsplit(':')
+                .next()
+                .and_then(|count| count.trim().parse().ok())
+                .unwrap_or(0),
             Err(error) => {
                 tracing::debug!("cannot read {}: {error}", self.path.display());
                 0
@@ -114,7 +151,7 @@ impl TokenLockGuard<'_> {
             .file
             .set_len(0)
             .and_then(|_| self.file.seek(SeekFrom::Start(0)))
-            .and_then(|_| self.file.write_all(next.to_string().as_bytes()));
+            .and_then(|_| self.file.write_all(format!("{EPOCH_PREFIX}{next}\n").as_bytes()));
         write.map_err(|source| FileError {
             action: "write",
             path: self.path.to_owned(),
@@ -146,12 +183,32 @@ mod tests {
         }
         let mut again = lock.acquire().await.unwrap();
         assert_eq!(again.logout_epoch(), 2);
+        let text = std::fs::read_to_string(lock.path()).unwrap();
+        assert!(
+            serde_json::from_str::<serde_json::Value>(&text).is_err(),
+            "{text:?} must not be JSON"
+        );
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
             let mode = std::fs::metadata(lock.path()).unwrap().permissions().mode();
             assert_eq!(mode & 0o777, 0o600);
         }
+    }
+
+    #[tokio::test]
+    async fn a_lock_held_elsewhere_for_too_long_is_an_error_not_a_hang() {
+        let home = tempfile::tempdir().unwrap();
+        let mut lock = TokenLock::new(&home.path().join("t.json"));
+        lock.wait = Duration::from_millis(200);
+        // Another process's hold: a separate open file description with the lock.
+        let other = open_lock_file(lock.path()).unwrap();
+        FileExt::lock(&other).unwrap();
+        let error = lock.acquire().await.err().expect("the lock is held elsewhere");
+        assert_eq!(error.source.kind(), io::ErrorKind::TimedOut);
+        assert!(error.to_string().contains("another process has held it"), "{error}");
+        drop(other);
+        assert!(lock.acquire().await.is_ok(), "free again once the holder is gone");
     }
 
     /// Two independent `TokenLock`s on one path stand for two processes: the file lock alone

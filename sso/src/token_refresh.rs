@@ -19,6 +19,7 @@ use tokio::sync::Mutex;
 
 use crate::AuthError;
 use crate::cache_time::{self, now_unix};
+use crate::sdk_clients::Oidc;
 use crate::service_errors::classify;
 use crate::sso_session::SsoSession;
 use crate::token_cache::{CachedToken, OnDisk, TokenCache};
@@ -70,7 +71,7 @@ impl TokenKeeper {
     /// The token file as it is now, refreshed first when its token is inside the refresh
     /// window. `NotLoggedIn` when there is no token file (never logged in, or logged out by any
     /// process or tool).
-    pub async fn current(&self, oidc: &aws_sdk_ssooidc::Client) -> Result<Arc<OnDisk>, AuthError> {
+    pub async fn current(&self, oidc: &Oidc) -> Result<Arc<OnDisk>, AuthError> {
         let on_disk = self.cache.on_disk().ok_or(AuthError::NotLoggedIn)?;
         if on_disk.token.seconds_left() > REFRESH_WINDOW_SECONDS {
             return Ok(on_disk);
@@ -89,11 +90,7 @@ impl TokenKeeper {
     }
 
     /// A replacement for `rejected`, an access token AWS answered 401 to.
-    pub async fn replace_rejected(
-        &self,
-        oidc: &aws_sdk_ssooidc::Client,
-        rejected: &str,
-    ) -> Result<CachedToken, AuthError> {
+    pub async fn replace_rejected(&self, oidc: &Oidc, rejected: &str) -> Result<CachedToken, AuthError> {
         self.refresh(oidc, Need::Rejected(rejected)).await
     }
 
@@ -109,7 +106,7 @@ impl TokenKeeper {
         Ok(())
     }
 
-    async fn refresh(&self, oidc: &aws_sdk_ssooidc::Client, need: Need<'_>) -> Result<CachedToken, AuthError> {
+    async fn refresh(&self, oidc: &Oidc, need: Need<'_>) -> Result<CachedToken, AuthError> {
         let mut last_failure = self.refresh_gate.lock().await;
         let _owner = self.cache.lock().acquire().await?;
         // Whoever held the lock before us (here or in another process) may have done the work.
@@ -165,7 +162,7 @@ impl TokenKeeper {
 }
 
 /// CreateToken with the refresh_token grant; the result keeps the registration of `token`.
-async fn refresh_grant(oidc: &aws_sdk_ssooidc::Client, token: &CachedToken) -> Result<CachedToken, AuthError> {
+async fn refresh_grant(oidc: &Oidc, token: &CachedToken) -> Result<CachedToken, AuthError> {
     let (Some(refresh_token), Some(client_id), Some(client_secret)) =
         (&token.refresh_token, &token.client_id, &token.client_secret)
     else {
@@ -190,7 +187,7 @@ async fn refresh_grant(oidc: &aws_sdk_ssooidc::Client, token: &CachedToken) -> R
             ) => AuthError::SessionExpired {
                 expired_at: cache_time::human_unix(token.expires_at),
             },
-            _ => AuthError::service("CreateToken (refresh)", classify(&error)),
+            _ => AuthError::service("CreateToken (refresh)", classify(&error, &oidc.endpoint)),
         })?;
     let access_token = answer.access_token().ok_or_else(|| AuthError::Service {
         operation: "CreateToken (refresh)",

@@ -347,3 +347,23 @@ def test_a_missing_start_url_says_which_key_to_set(host, sso):
     assert result.returncode == 1
     assert "AWS_SSO_START_URL" in result.stderr
     assert "configs.json" in result.stderr
+
+
+def test_a_login_without_network_says_which_host_in_one_line(host, sso, free_port):
+    # `.invalid` never resolves (RFC 2606); a port nobody listens on refuses the connection.
+    unresolvable = host.cli("login", "--no-launch-browser", AWS_ENDPOINT_URL_SSO_OIDC="http://oidc.sandbox.invalid")
+    refused_url = f"http://127.0.0.1:{free_port()}"
+
+    async def scenario():
+        async with host.mcp(AWS_ENDPOINT_URL_SSO_OIDC=refused_url) as session:
+            return await session.call_tool("aws_sso_login", {"launchBrowser": False})
+
+    refused = run(scenario)
+
+    assert unresolvable.returncode == 1
+    [line] = [l for l in unresolvable.stderr.splitlines() if l.startswith("error:")]
+    assert "cannot resolve oidc.sandbox.invalid" in line and "AWS_ENDPOINT_URL_SSO_OIDC" in line, line
+    assert refused.is_error
+    assert f"{refused_url.removeprefix('http://')} refused the connection" in text_of(refused)
+    for text in (unresolvable.stderr, text_of(refused)):
+        assert "DispatchFailure" not in text and "ConnectorError" not in text and "{" not in text, text

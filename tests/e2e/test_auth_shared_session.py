@@ -151,6 +151,11 @@ def test_a_login_approved_after_a_logout_in_another_process_writes_nothing(host,
     assert logout.returncode == 0, logout.stderr
     assert status.structured_content["state"] == "not_authenticated"
     assert not token_path(host.home).exists(), "a login from before the logout stored its token"
+    # The logout is recorded in the lock file, in text that is not JSON: `aws sso logout` (v2)
+    # JSON-loads every file of the cache directory and would crash on a bare JSON number.
+    lock = token_path(host.home).with_name(token_path(host.home).name + ".lock")
+    with pytest.raises(ValueError):
+        json.loads(lock.read_text())
 
 
 def test_an_account_failing_every_time_is_the_only_one_asked_again(host, sso):

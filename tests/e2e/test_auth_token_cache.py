@@ -97,6 +97,36 @@ def test_an_sso_session_profile_login_is_read_by_botocore(host, sso):
     assert state["calls"].get("StartDeviceAuthorization") == 1   # botocore did not log in again
 
 
+def test_a_colon_separated_profile_works_for_us_and_botocore(host, sso):
+    # `key: value`, as botocore's ConfigParser reads it.
+    (host.home / ".mcp" / "configs.json").unlink()
+    write_aws_config(host, SESSION_PROFILE.replace(" = ", ": "))
+
+    login(host, AWS_PROFILE="sandbox-dev")
+
+    assert read_token(host.home, session_name="sandbox")["startUrl"] == START_URL
+    assert botocore_credentials(host, "sandbox-dev")["accessKeyId"].startswith("ASIA")
+
+
+def test_a_broken_unrelated_profile_does_not_stop_start_up(host, sso):
+    (host.home / ".mcp" / "configs.json").unlink()
+    write_aws_config(host, "[profile broken]\nthis line is not ini\n\n" + SESSION_PROFILE)
+
+    async def scenario():
+        async with host.mcp(AWS_PROFILE="sandbox-dev") as session:
+            return await session.call_tool("aws_sso_status", {})
+
+    status = run(scenario)
+    assert status.structured_content["state"] == "not_authenticated", text_of(status)
+    login(host, AWS_PROFILE="sandbox-dev")
+    assert host.cli("ls-accounts", AWS_PROFILE="sandbox-dev").returncode == 0
+    # The broken profile itself is reported, naming the line, when it is the one to read.
+    broken = host.cli("status", AWS_PROFILE="broken")
+    assert broken.returncode != 0
+    assert "line 2" in broken.stderr and "[profile broken]" in broken.stderr, broken.stderr
+    assert "rejects this file" not in broken.stderr
+
+
 def test_a_start_url_login_is_read_by_a_legacy_botocore_profile(host, sso):
     write_aws_config(host, LEGACY_PROFILE)
     login(host)                                                # start URL from configs.json
