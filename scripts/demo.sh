@@ -72,7 +72,7 @@ export AWS_EC2_METADATA_DISABLED=true
 # Only the bundled plugins: target/debug also holds the test suite's deliberately broken ones.
 export MCP_AWS_SSO_PLUGIN_DIRS="$work/plugins"
 mkdir -m 0755 "$MCP_AWS_SSO_PLUGIN_DIRS"
-for p in exec_command ec2_exec template; do
+for p in exec_command ec2_exec template console; do
   ln -s "$repo/target/debug/libmcp_aws_sso_plugin_$p.so" "$MCP_AWS_SSO_PLUGIN_DIRS/"
 done
 bin="$repo/target/debug/mcp-aws-sso"

@@ -33,7 +33,7 @@ done
 bin_dir="${prefix}/bin"
 lib_dir="${prefix}/lib/mcp-aws-sso"
 plugin_dir="${lib_dir}/plugins"
-plugins=(exec_command ec2_exec template)
+plugins=(exec_command ec2_exec template console)
 # The directories an install created (deepest first), so that uninstall removes only those.
 created_record="${lib_dir}/created-directories"
 

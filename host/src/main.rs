@@ -7,13 +7,18 @@
 //! MCP ([`mcp`], stdio or streamable HTTP) and the command line ([`cli`]), where every tool is
 //! also a verb.
 //! Only the host ever touches the SSO access token; plugins get short-lived role credentials
-//! through the `HostContext` they are handed for each call.
+//! through the `HostContext` they are handed for each call. The session verbs
+//! (`credential-process`, `export-credentials`, `exec`, `console`, `profiles`;
+//! [`cli::session_verbs`]) hand the same session to other tools, on a lean path that loads no
+//! plugins; the console sign-in itself is [`console_signin`].
 
 mod app;
 mod auth;
+mod aws_identifiers;
 mod builtin;
 mod call_context;
 mod cli;
+mod console_signin;
 mod logging;
 mod mcp;
 mod plugins;
@@ -25,6 +30,10 @@ use cli::startup::Startup;
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().collect();
+    // The session verbs take a lean path: no plugins, no MCP, a one-thread runtime.
+    if cli::session_verbs::handles(args.get(1).map(String::as_str)) {
+        return cli::session_verbs::main(args);
+    }
     let Some((config, problems)) = Startup::of(&args).accept(mcp_aws_sso_config::Config::load_lenient()) else {
         return ExitCode::from(cli::EXIT_USAGE);
     };

@@ -50,8 +50,19 @@ pub enum RegisterError {
     BadSchema { name: String, reason: String },
 }
 
-/// CLI verbs of the host itself; a tool may not shadow them.
-pub const RESERVED_VERBS: &[&str] = &["serve", "plugins", "doctor", "completions", "help"];
+/// CLI verbs of the host itself; a tool may not shadow them. (`console` is a host verb too, but
+/// not reserved: it is the CLI face of the `console` plugin's `aws_sso_console` tool.)
+pub const RESERVED_VERBS: &[&str] = &[
+    "serve",
+    "plugins",
+    "doctor",
+    "completions",
+    "help",
+    "credential-process",
+    "export-credentials",
+    "exec",
+    "profiles",
+];
 
 #[derive(Default)]
 pub struct Registry {

@@ -31,7 +31,7 @@
 
 mod accounts;
 mod accounts_cache;
-mod browser;
+pub mod browser;
 mod cache_time;
 mod client_registration;
 mod device_flow;
@@ -222,6 +222,17 @@ impl Auth {
         force_refresh: bool,
     ) -> Result<RoleCredentials, AuthError> {
         let parts = self.parts()?;
+        // Warm path: a token that needs no refresh and credentials cached for it need no SDK
+        // client, whose set-up (TLS roots, shared config) would dominate a warm call.
+        if !force_refresh
+            && let Some(current) = parts.tokens.usable_without_refresh()
+            && let Some(cached) = parts
+                .role_credentials
+                .cached(&parts.session, account_id, role_name, &current)
+                .await
+        {
+            return Ok(cached);
+        }
         let clients = self.clients().await?;
         let current = parts.tokens.current(&clients.oidc).await?;
         let fetch = || async {

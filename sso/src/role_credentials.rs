@@ -99,20 +99,8 @@ impl RoleCredentialCache {
         let slot = self.slot(account_id, role);
         let mut entry = slot.lock().await;
         let path = self.path(session, account_id, role);
-        if !force {
-            if let Some(cached) = entry
-                .as_ref()
-                .filter(|m| m.token == current.id && is_reusable(&m.credentials))
-            {
-                return Ok(cached.credentials.clone());
-            }
-            if let Some(cached) = read_cli_entry(&path, current).filter(is_reusable) {
-                *entry = Some(Minted {
-                    credentials: cached.clone(),
-                    token: current.id.clone(),
-                });
-                return Ok(cached);
-            }
+        if !force && let Some(cached) = Self::lookup(&mut entry, &path, current) {
+            return Ok(cached);
         }
         let (fresh, token) = fetch().await?;
         tracing::debug!(
@@ -128,6 +116,38 @@ impl RoleCredentialCache {
             token,
         });
         Ok(fresh)
+    }
+
+    /// Cached credentials for the role minted with the `current` token, if there are any; never
+    /// fetches. The warm path of callers that must not pay for an SDK client (a
+    /// `credential_process` runs once per SDK client).
+    pub async fn cached(
+        &self,
+        session: &SsoSession,
+        account_id: &str,
+        role: &str,
+        current: &OnDisk,
+    ) -> Option<RoleCredentials> {
+        let slot = self.slot(account_id, role);
+        let mut entry = slot.lock().await;
+        Self::lookup(&mut entry, &self.path(session, account_id, role), current)
+    }
+
+    /// The memory entry, else the AWS CLI cache file (then kept in memory), when reusable with
+    /// the `current` token.
+    fn lookup(entry: &mut Option<Minted>, path: &Path, current: &OnDisk) -> Option<RoleCredentials> {
+        if let Some(cached) = entry
+            .as_ref()
+            .filter(|m| m.token == current.id && is_reusable(&m.credentials))
+        {
+            return Some(cached.credentials.clone());
+        }
+        let cached = read_cli_entry(path, current).filter(is_reusable)?;
+        *entry = Some(Minted {
+            credentials: cached.clone(),
+            token: current.id.clone(),
+        });
+        Some(cached)
     }
 
     /// Forgets every cached role credential in memory, and deletes every SSO entry of the AWS

@@ -81,6 +81,14 @@ impl TokenKeeper {
         self.cache.on_disk().ok_or(AuthError::NotLoggedIn)
     }
 
+    /// The token file as it is now, when its token is outside the refresh window (so it can be
+    /// used without a refresh, hence without an SSO OIDC client); `None` otherwise.
+    pub fn usable_without_refresh(&self) -> Option<Arc<OnDisk>> {
+        self.cache
+            .on_disk()
+            .filter(|on_disk| on_disk.token.seconds_left() > REFRESH_WINDOW_SECONDS)
+    }
+
     /// A replacement for `rejected`, an access token AWS answered 401 to.
     pub async fn replace_rejected(&self, oidc: &Oidc, rejected: &str) -> Result<CachedToken, AuthError> {
         self.refresh(oidc, Need::Rejected(rejected)).await

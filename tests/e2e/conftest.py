@@ -74,7 +74,7 @@ def bundled_plugins_built() -> list[str]:
     """The bundled plugins whose libraries exist (all of them once every plugin is built)."""
     from host_harness import plugin_library
 
-    return [name for name in ("exec-command", "ec2-exec", "template") if plugin_library(name).exists()]
+    return [name for name in ("exec-command", "ec2-exec", "template", "console") if plugin_library(name).exists()]
 
 
 # --- The SSO sandbox for product tests (tests/sandbox/sso_emulator.py; helpers in sso_helpers.py) ---
@@ -116,3 +116,37 @@ def logged_in(sso, host):
 
     login(host)
     return sso
+
+
+# --- moto as AWS (STS, S3, ...), for tests whose role credentials must really work ---
+
+
+@pytest.fixture(scope="session")
+def moto_server(tmp_path_factory):
+    """`moto_server` on a free loopback port for the whole run; yields its URL. With
+    `sso.configure(moto_url=...)` the SSO emulator mints every role's credentials there
+    (sts:AssumeRole on arn:aws:iam::<account>:role/<role>), so STS names the right account."""
+    import subprocess
+    import time
+    import urllib.request
+
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    log_path = tmp_path_factory.mktemp("moto-server") / "moto.log"
+    with open(log_path, "wb") as log:
+        moto = subprocess.Popen([venv_bin("moto_server"), "-H", "127.0.0.1", "-p", str(port)],
+                                stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/moto-api/", timeout=2):
+                    break
+            except OSError:
+                if moto.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"moto_server did not start:\n{log_path.read_text()}")
+                time.sleep(0.1)
+        yield url
+    finally:
+        moto.terminate()
+        moto.wait(10)

@@ -45,6 +45,9 @@ run time through the control API under `/_sandbox/`, which product code never ne
     POST /_sandbox/expire-tokens  {"refreshTokens"?: bool}  expire every access token (-> 401)
     POST /_sandbox/fail           {"operation", "error", "count"?, "message"?}  inject errors
 
+It also serves the AWS sign-in federation endpoint at `/federation` (getSigninToken for role
+credentials it minted, login redirects), see `signin_federation.py`.
+
 Run it on its own (`python tests/sandbox/sso_emulator.py --port 0 --accounts 250`): it prints one
 JSON line `{"url": ..., "port": ...}` to stdout when ready, logs to stderr, and exits on SIGTERM or
 SIGINT. From Python: `SsoEmulator(**knobs)` runs it in-process, `EmulatorProcess(**knobs)` runs
@@ -81,6 +84,11 @@ import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Callable, Mapping
 from urllib.parse import parse_qs, quote, urlencode, urlsplit
+
+try:  # imported as `sandbox.sso_emulator`, or run as a script from tests/sandbox
+    from sandbox.signin_federation import FederationError, SigninFederation
+except ImportError:
+    from signin_federation import FederationError, SigninFederation
 
 LOG = logging.getLogger("sso_emulator")
 
@@ -610,6 +618,8 @@ class SandboxApp:
         self._sts_lock = threading.Lock()
         self._sts_clients: dict[str, Any] = {}
         self.counters = Counters()
+        # The AWS sign-in federation endpoint at /federation (signin_federation.py).
+        self.federation = SigninFederation()
         self._set_config(dict(config))
         self._clear_auth_state()
         self._routes = {
@@ -653,6 +663,7 @@ class SandboxApp:
             # /authorize requests waiting for a decision (by request id) and issued codes.
             self._consents: dict[str, AuthorizationRequest] = {}
             self._codes: dict[str, AuthorizationRequest] = {}
+        self.federation.reset()
 
     # ---- dispatch ------------------------------------------------------------------------
 
@@ -665,6 +676,8 @@ class SandboxApp:
             return self._counted("Authorize", lambda: self._authorize(request))
         if request.path == "/authorize/decision" and request.method == "GET":
             return self._authorize_decision(request)
+        if request.path == "/federation":
+            return self._federation(request)
         route = self._routes.get((request.method, request.path))
         if route is None:
             return json_response(404, {"message": f"No operation at {request.method} "
@@ -936,7 +949,27 @@ class SandboxApp:
             keys = self._assume_role_in_moto(config["moto_url"], account_id, role_name, ttl)
         else:
             keys = _random_role_keys()
-        return {**keys, "expiration": int((time.time() + ttl) * 1000)}
+        expires_at = time.time() + ttl
+        self.federation.remember(keys, account_id, role_name, expires_at)
+        return {**keys, "expiration": int(expires_at * 1000)}
+
+    # ---- AWS sign-in federation (signin.aws.amazon.com/federation) -----------------------
+
+    def _federation(self, request: Request) -> Response:
+        operation, params = SigninFederation.operation(
+            request.method, request.query, request.body, request.headers.get("Content-Type") or "")
+        if operation is None:
+            return json_response(400, {"message": "Action must be getSigninToken or login"})
+        self.counters.begin(operation)
+        try:
+            if operation == "GetSigninToken":
+                return json_response(200, self.federation.get_signin_token(params))
+            return Response(302, b"", "text/plain", {"Location": self.federation.login(params)})
+        except FederationError as error:
+            self.counters.error(operation, "FederationError")
+            return json_response(error.status, {"message": error.message})
+        finally:
+            self.counters.end()
 
     def _assume_role_in_moto(self, moto_url: str, account_id: str, role_name: str, ttl) -> dict:
         try:
@@ -1093,6 +1126,7 @@ class SandboxApp:
             "pendingAuthorizations": [login for login in logins if login["status"] == "pending"],
             "authorizations": logins,
             "accounts": len(self._directory.accounts),
+            "federation": self.federation.state(),
             "config": config_to_json(self._config),
         }
 

@@ -79,7 +79,15 @@ pub fn build(app: &App) -> Command {
                         .help("Print as JSON"),
                 ),
         );
+    for verb in super::session_verbs::commands() {
+        command = command.subcommand(verb);
+    }
     for entry in app.registry.tools() {
+        // The host's `console` verb is the CLI face of the `aws_sso_console` tool (it can also
+        // --print the URL, which the tool never returns), so the tool gets no verb of its own.
+        if super::session_verbs::NAMES.contains(&crate::registry::cli_verb(&entry.spec.name).as_str()) {
+            continue;
+        }
         command = command.subcommand(command_for(&entry.spec));
     }
     command

@@ -3,12 +3,23 @@
 //!
 //! Flow: parse flags ([`definition`]) -> dispatch to the MCP server, a host verb, or a tool run
 //! ([`run_tool`]), whose exit code is 0 on success, 1 on a tool error and 2 on a usage error.
+//! The session verbs (`credential-process`, `export-credentials`, `exec`, `console`, `profiles`)
+//! are dispatched before any of that, from `main`, on a path that loads no plugins
+//! ([`session_verbs`]).
 
 mod aws_cli_version;
+mod console_verb;
+mod credential_process;
 mod definition;
 mod doctor;
+mod exec_program;
+mod export_credentials;
 mod plugins_report;
+mod profiles_verb;
+mod profiles_writer;
+mod role_target;
 mod run_tool;
+pub mod session_verbs;
 mod spinner;
 pub mod startup;
 pub mod terminal_markdown;

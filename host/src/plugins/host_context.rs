@@ -10,6 +10,7 @@ use mcp_aws_sso_config::Config;
 use mcp_aws_sso_plugin_api::{ABI_VERSION, ErrorKind, HostContext, LogLevel, ToolError};
 use tokio::runtime::Handle;
 
+use super::host_extensions;
 use crate::auth::{Auth, plugin_credentials, tool_error};
 use crate::call_context::CallContext;
 
@@ -93,13 +94,19 @@ impl HostContext for PluginHostContext {
     }
 
     fn host_info(&self) -> RString {
-        serde_json::json!({ "version": env!("CARGO_PKG_VERSION"), "abi": ABI_VERSION, "extensions": [] })
-            .to_string()
-            .into()
+        serde_json::json!({
+            "version": env!("CARGO_PKG_VERSION"),
+            "abi": ABI_VERSION,
+            "extensions": host_extensions::METHODS,
+        })
+        .to_string()
+        .into()
     }
 
-    fn extension(&self, method: RStr<'_>, _params: RStr<'_>) -> RResult<RString, RString> {
-        // ABI 1.0 hosts define no extensions yet; this is where later capabilities are routed.
+    fn extension(&self, method: RStr<'_>, params: RStr<'_>) -> RResult<RString, RString> {
+        if let Some(result) = host_extensions::call(&self.env, &self.runtime, method.as_str(), params.as_str()) {
+            return answer(result);
+        }
         let error = ToolError::new(
             ErrorKind::Unavailable,
             format!(

@@ -3,6 +3,7 @@
 
 pub mod discovery;
 pub mod host_context;
+pub mod host_extensions;
 pub mod loader;
 
 pub use host_context::PluginCallEnv;
