@@ -29,6 +29,10 @@ BUCKET = "attack-bucket"
 SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYLONGTERMSECRET"
 
 
+# Blank endpoint overrides: moto is then reachable only through the allowed list (rule 3).
+NO_CONFIGURED_ENDPOINTS = {f"AWS_ENDPOINT_URL_{service}": "" for service in ("STS", "S3", "EC2", "SSM", "IAM")}
+
+
 def v2_binary() -> str:
     """Debian's AWS CLI v2; scripts/test.sh installs it (`apt-get install -y awscli`)."""
     try:
@@ -45,7 +49,7 @@ def cli_env(request, aws_host) -> dict:
     if request.param == "v1":
         return {"MCP_AWS_SSO_AWS_CLI": AWS_V1, "endpoint": ""}
     return {"MCP_AWS_SSO_AWS_CLI": v2_binary(), "MCP_AWS_SSO_EXEC_ALLOWED_ENDPOINTS": aws_host.moto_url,
-            "endpoint": f" --endpoint-url {aws_host.moto_url}"}
+            **NO_CONFIGURED_ENDPOINTS, "endpoint": f" --endpoint-url {aws_host.moto_url}"}
 
 
 TOOL_ARGUMENTS = ("timeoutSeconds", "region")
@@ -70,10 +74,9 @@ def workdir_of(setup) -> Path:
 
 def make_object(setup, key: str = "k", content: str = "precious data\n") -> None:
     """s3://attack-bucket/<key> with `content`, uploaded from the work directory by the tool."""
-    workdir = workdir_of(setup)
-    workdir.mkdir(parents=True, exist_ok=True)
-    (workdir / "upload.txt").write_text(content)
-    made, put = run(setup, f"aws s3 mb s3://{BUCKET}", f"aws s3 cp upload.txt s3://{BUCKET}/{key}")
+    run(setup, f"aws s3 mb s3://{BUCKET}")  # also creates the work directory, 0700
+    (workdir_of(setup) / "upload.txt").write_text(content)
+    put, = run(setup, f"aws s3 cp upload.txt s3://{BUCKET}/{key}")
     assert not put.is_error, text_of(put)
 
 
@@ -258,9 +261,9 @@ def test_no_verify_ssl_needs_the_setting(aws_host):
 def test_v2_reaches_moto_only_through_an_allowed_endpoint(aws_host):
     binary = v2_binary()
     command = f"aws sts get-caller-identity --endpoint-url {aws_host.moto_url}"
-    refused, = run(aws_host, command, env={"MCP_AWS_SSO_AWS_CLI": binary})
+    refused, = run(aws_host, command, env={"MCP_AWS_SSO_AWS_CLI": binary, **NO_CONFIGURED_ENDPOINTS})
     assert refused.is_error and "not an endpoint configured" in text_of(refused), text_of(refused)
-    ok, = run(aws_host, command, env={"MCP_AWS_SSO_AWS_CLI": binary,
+    ok, = run(aws_host, command, env={"MCP_AWS_SSO_AWS_CLI": binary, **NO_CONFIGURED_ENDPOINTS,
                                       "MCP_AWS_SSO_EXEC_ALLOWED_ENDPOINTS": aws_host.moto_url})
     assert not ok.is_error, text_of(ok)
     assert "aws-cli/2." not in stdout(ok)
