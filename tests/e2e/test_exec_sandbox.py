@@ -385,6 +385,15 @@ def test_sandbox_off_uses_the_users_cli_setup_but_keeps_the_grammar(aws_host, tm
     assert profile.is_error and "`--profile`" in text_of(profile)
 
 
+def test_sandbox_off_still_runs_no_alias(aws_host, cli_env, tmp_path):
+    marker = tmp_path / "pwned"
+    plant_user_aws_setup(aws_host, marker)
+    evil, whoami = run(aws_host, "aws evil", "aws --debug whoami", env=cli_env, MCP_AWS_SSO_EXEC_SANDBOX="off")
+    assert not marker.exists(), "the alias ran a shell"
+    for result in (evil, whoami):
+        assert result.is_error and "is an AWS CLI alias" in text_of(result), text_of(result)
+
+
 def test_the_binary_is_the_configured_one_never_a_path_from_the_command(aws_host, tmp_path):
     ran = tmp_path / "evil-ran"
     evil = tmp_path / "evil" / "aws"

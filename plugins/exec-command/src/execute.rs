@@ -56,6 +56,12 @@ pub fn plan(
     let mut invocation = cli_grammar::parse(line.args).map_err(refused)?;
     policy.check(&invocation, &request.role_name).map_err(refused)?;
     local_programs::check(&invocation).map_err(refused)?;
+    if !settings.sandbox
+        && let Some(home) = host_env("HOME")
+    {
+        let alias_file = Path::new(&home).join(".aws").join("cli").join("alias");
+        local_programs::check_aliases(&invocation, &alias_file).map_err(refused)?;
+    }
     if settings.read_only {
         read_only::check(&invocation).map_err(refused)?;
     }

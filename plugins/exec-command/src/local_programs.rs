@@ -1,8 +1,12 @@
 //! AWS CLI commands that start other local programs, refused in every mode.
 //!
 //! "No shell, ever" must also hold inside the AWS CLI: some of its customizations run a local
-//! program or change the machine's configuration. The list is closed and short; an alias
-//! (`!`-aliases run a shell) cannot occur because the sandbox has no alias file.
+//! program or change the machine's configuration. The list is closed and short.
+//!
+//! CLI aliases (`~/.aws/cli/alias`; one starting with `!` runs a shell) cannot occur in the
+//! sandbox, which has no alias file. With the sandbox off the user's alias file is live, so a
+//! command whose service (or, in a `[command SERVICE]` section, operation) is an alias defined
+//! there is refused: [`check_aliases`].
 
 use crate::cli_grammar::Invocation;
 
@@ -50,5 +54,85 @@ pub fn check(invocation: &Invocation) -> Result<(), LocalProgramRefusal> {
             does,
         }),
         None => Ok(()),
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "Refused: `{0}` is an AWS CLI alias in {1}; aliases are not available here (one starting with `!` runs a shell). \
+     Write the AWS CLI command it stands for."
+)]
+pub struct AliasRefusal(String, String);
+
+/// With the sandbox off: refuses a command that uses an alias of `alias_file` (the user's
+/// `~/.aws/cli/alias`). A missing or unreadable file has no aliases.
+pub fn check_aliases(invocation: &Invocation, alias_file: &std::path::Path) -> Result<(), AliasRefusal> {
+    let Ok(text) = std::fs::read_to_string(alias_file) else {
+        return Ok(());
+    };
+    let service = invocation.service.as_deref().unwrap_or_default();
+    let operation = invocation.operation.as_deref().unwrap_or_default();
+    let mut section = String::new();
+    for line in text.lines() {
+        let trimmed = line.trim();
+        if let Some(name) = trimmed.strip_prefix('[').and_then(|t| t.strip_suffix(']')) {
+            section = name.split_whitespace().collect::<Vec<_>>().join(" ");
+            continue;
+        }
+        // Keys start a line; indented lines continue a value.
+        if line.starts_with([' ', '\t']) || trimmed.starts_with(['#', ';']) {
+            continue;
+        }
+        let Some((key, _)) = trimmed.split_once('=') else {
+            continue;
+        };
+        let key = key.trim();
+        let used =
+            (section == "toplevel" && key == service) || (section == format!("command {service}") && key == operation);
+        if used && !key.is_empty() {
+            return Err(AliasRefusal(key.to_string(), alias_file.display().to_string()));
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn invocation(line: &str) -> Invocation {
+        crate::cli_grammar::parse(shell_words::split(line).unwrap().into_iter().skip(1).collect()).unwrap()
+    }
+
+    #[test]
+    fn programs_are_refused_and_api_calls_are_not() {
+        assert!(check(&invocation("aws ssm start-session --target i-1")).is_err());
+        assert!(check(&invocation("aws --region eu-west-1 emr ssh --cluster-id j")).is_err());
+        assert!(check(&invocation("aws ssm describe-sessions --state Active")).is_ok());
+        assert!(check(&invocation("aws")).is_ok());
+    }
+
+    #[test]
+    fn aliases_of_the_users_file_are_refused() {
+        let file = std::env::temp_dir().join(format!("exec-alias-{}", std::process::id()));
+        std::fs::write(
+            &file,
+            "[toplevel]\nevil = !f() { touch /tmp/x; }; f\nwhoami = sts get-caller-identity\n  continued = x\n\
+             [command ec2]\nmine = describe-instances\n",
+        )
+        .unwrap();
+        for line in ["aws evil", "aws --debug whoami", "aws ec2 mine"] {
+            assert!(check_aliases(&invocation(line), &file).is_err(), "{line}");
+        }
+        for line in [
+            "aws sts get-caller-identity",
+            "aws continued",
+            "aws s3 mine",
+            "aws ec2 describe-vpcs",
+        ] {
+            assert!(check_aliases(&invocation(line), &file).is_ok(), "{line}");
+        }
+        assert!(check_aliases(&invocation("aws evil"), std::path::Path::new("/nonexistent/alias")).is_ok());
+        std::fs::remove_file(file).unwrap();
     }
 }
