@@ -93,7 +93,9 @@ def cached_role_credentials(home: Path) -> dict:
 
 
 def direct_env(setup_env: dict, credentials: dict, region: str) -> dict:
-    """What the plugin gives the child: the host's environment, the role's keys and the region."""
+    """The direct run's environment: the host's, the role's keys and the region. (The tool's child
+    gets less — its sandbox's allow-listed environment, HOME and config — and the tool pays for
+    creating and removing that sandbox on every call, which is part of the overhead measured.)"""
     env = {k: v for k, v in setup_env.items()
            if k not in ("AWS_SHARED_CREDENTIALS_FILE",) and not k.startswith("MCP_AWS_SSO_")}
     env.update(AWS_ACCESS_KEY_ID=credentials["AccessKeyId"], AWS_SECRET_ACCESS_KEY=credentials["SecretAccessKey"],

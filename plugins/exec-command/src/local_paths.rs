@@ -198,9 +198,8 @@ pub fn confine_paths(invocation: &mut Invocation, workdir: &Workdir, read_only: 
         }
     }
 
-    match (service.as_str(), operation.as_str()) {
-        ("s3", "cp" | "mv" | "sync") => s3_transfer_paths(invocation, &operation, &mut found)?,
-        _ => {}
+    if service == "s3" && matches!(operation.as_str(), "cp" | "mv" | "sync") {
+        s3_transfer_paths(invocation, &operation, &mut found)?;
     }
     if let Some((_, _, flags)) = OUTFILE_OPERATIONS
         .iter()

@@ -115,7 +115,7 @@ mod tests {
         let settings = Settings::from_config(&json!({
             "callTimeoutSeconds": 0, "maxOutputChars": "many", "readOnly": "yes", "execSandbox": "off"
         }));
-        assert_eq!(settings.read_only, false);
+        assert!(!settings.read_only);
         assert_eq!(settings.default_timeout, DEFAULT_TIMEOUT);
         assert_eq!(settings.max_output_chars, DEFAULT_MAX_OUTPUT_CHARS);
         assert!(settings.sandbox, "only `false` turns the sandbox off");
