@@ -14,9 +14,12 @@
 //! cli_follow_urlparam = false   # v1 would fetch http(s):// parameter values
 //! ```
 //!
-//! The directory (mode 0700, under `$XDG_RUNTIME_DIR`, else the user's cache directory, else the
-//! temp directory) is a [`tempfile::TempDir`]: it is removed when the call ends, however it ends —
-//! exit, timeout, cancellation, an error, a panic.
+//! The directory (mode 0700) lives in the user's runtime directory when there is one:
+//! `$XDG_RUNTIME_DIR`, else `/run/user/<uid>`, else a private `/dev/shm/mcp-aws-sso-<uid>` — all
+//! memory file systems, where creating and removing it costs microseconds (on a disk file system
+//! it costs milliseconds per call) — else the user's cache directory, else the temp directory. It
+//! is a [`tempfile::TempDir`]: removed when the call ends, however it ends — exit, timeout,
+//! cancellation, an error, a panic.
 
 use std::io;
 use std::path::{Path, PathBuf};
@@ -38,7 +41,6 @@ impl Sandbox {
             .permissions(std::os::unix::fs::PermissionsExt::from_mode(0o700))
             .tempdir_in(&base)?;
         let sandbox = Self { dir };
-        std::fs::create_dir(sandbox.tmp_dir())?;
         std::fs::write(sandbox.config_file(), config_text(region))?;
         std::fs::write(sandbox.credentials_file(), "")?;
         Ok(sandbox)
@@ -59,7 +61,7 @@ impl Sandbox {
 
     /// `TMPDIR`: temporary files of the CLI go away with the sandbox too.
     pub fn tmp_dir(&self) -> PathBuf {
-        self.home().join("tmp")
+        self.home().to_path_buf()
     }
 }
 
@@ -69,12 +71,31 @@ fn config_text(region: &str) -> String {
     )
 }
 
-/// `$XDG_RUNTIME_DIR/mcp-aws-sso`, else `$XDG_CACHE_HOME` or `~/.cache` + `/mcp-aws-sso/run`, else
-/// the temp directory; created 0700.
+/// The first usable of: `$XDG_RUNTIME_DIR/mcp-aws-sso`, `/run/user/<uid>/mcp-aws-sso`,
+/// `/dev/shm/mcp-aws-sso-<uid>`, `$XDG_CACHE_HOME` or `~/.cache` + `/mcp-aws-sso/run`, the temp
+/// directory; created 0700. `XDG_RUNTIME_DIR` set to something else than a directory we own
+/// skips the system runtime places (tests point it at a directory of their own).
 fn base_dir(env: &impl Fn(&str) -> Option<String>) -> io::Result<PathBuf> {
     let absolute = |name: &str| env(name).map(PathBuf::from).filter(|p| p.is_absolute());
+    let runtime = absolute("XDG_RUNTIME_DIR");
+    let system_runtime = || {
+        let user_run = PathBuf::from(format!("/run/user/{}", current_uid()));
+        [
+            user_run.is_dir().then(|| user_run.join("mcp-aws-sso")),
+            Path::new("/dev/shm")
+                .is_dir()
+                .then(|| PathBuf::from(format!("/dev/shm/mcp-aws-sso-{}", current_uid()))),
+        ]
+    };
+    let [user_run, shm] = if env("XDG_RUNTIME_DIR").is_none() {
+        system_runtime()
+    } else {
+        [None, None]
+    };
     let candidates = [
-        absolute("XDG_RUNTIME_DIR").map(|d| d.join("mcp-aws-sso")),
+        runtime.map(|d| d.join("mcp-aws-sso")),
+        user_run,
+        shm,
         absolute("XDG_CACHE_HOME")
             .or_else(|| absolute("HOME").map(|h| h.join(".cache")))
             .map(|d| d.join("mcp-aws-sso").join("run")),
