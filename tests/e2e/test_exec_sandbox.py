@@ -311,6 +311,24 @@ def test_local_files_outside_the_work_directory_are_refused(aws_host, tmp_path):
     assert not (aws_host.home / "written6").exists()
 
 
+def test_uploads_do_not_follow_links_out_of_the_work_directory(aws_host, tmp_path):
+    make_object(aws_host)
+    outside = tmp_path / "outside-secret.txt"
+    outside.write_text(SECRET)
+    folder = workdir_of(aws_host) / "folder"
+    folder.mkdir()
+    (folder / "fine.txt").write_text("fine\n")
+    (folder / "link.txt").symlink_to(outside)
+    synced, copied, explicit = run(aws_host, f"aws s3 sync folder s3://{BUCKET}/synced",
+                                   f"aws s3 cp folder s3://{BUCKET}/copied --recursive",
+                                   f"aws s3 cp folder s3://{BUCKET}/explicit --recursive --follow-symlinks")
+    for result in (synced, copied, explicit):
+        assert not result.is_error, text_of(result)
+    listed = stdout(run(aws_host, f"aws s3 ls s3://{BUCKET} --recursive")[0])
+    assert "synced/fine.txt" in listed and "copied/fine.txt" in listed, listed
+    assert "link.txt" not in listed, listed
+
+
 def test_files_inside_the_work_directory_work(aws_host):
     make_object(aws_host)
     workdir = workdir_of(aws_host)

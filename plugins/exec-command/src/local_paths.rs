@@ -102,6 +102,11 @@ pub enum PathRefusal {
     Ambiguous(String, &'static str),
     #[error("Refused: `{0}`: this argument is a local path itself; give it without `file://` or `fileb://`.")]
     ParamFileAsPath(String),
+    #[error(
+        "Refused: `cloudformation package` uploads the local files its template names, wherever they are. Package \
+         the template elsewhere and use `cloudformation deploy` here."
+    )]
+    TemplateArtifacts,
     #[error("Could not prepare the work directory {0}: {1}. Set MCP_AWS_SSO_EXEC_WORKDIR to a directory you own.")]
     Workdir(String, String),
 }
@@ -198,8 +203,12 @@ pub fn confine_paths(invocation: &mut Invocation, workdir: &Workdir, read_only: 
         }
     }
 
+    let mut uploads_a_local_path = false;
     if service == "s3" && matches!(operation.as_str(), "cp" | "mv" | "sync") {
-        s3_transfer_paths(invocation, &operation, &mut found)?;
+        uploads_a_local_path = s3_transfer_paths(invocation, &operation, &mut found)?;
+    }
+    if (service.as_str(), operation.as_str()) == ("cloudformation", "package") {
+        return Err(PathRefusal::TemplateArtifacts);
     }
     if let Some((_, _, flags)) = OUTFILE_OPERATIONS
         .iter()
@@ -242,6 +251,11 @@ pub fn confine_paths(invocation: &mut Invocation, workdir: &Workdir, read_only: 
         }
         let resolved = workdir.confine(value)?;
         invocation.args[i] = format!("{head}{}", resolved.display());
+    }
+    if uploads_a_local_path {
+        // A directory inside the work directory may hold links to files outside it; the CLI
+        // follows them by default. The last of `--follow-symlinks` / `--no-follow-symlinks` wins.
+        invocation.args.push("--no-follow-symlinks".into());
     }
     Ok(())
 }
@@ -301,11 +315,12 @@ fn positionals(invocation: &Invocation, takes_value: impl Fn(&str) -> bool) -> V
     out
 }
 
+/// Finds the local side(s) of `s3 cp/mv/sync`; returns whether a local path is the source.
 fn s3_transfer_paths(
     invocation: &Invocation,
     operation: &str,
     found: &mut Vec<(usize, Access, PathKind)>,
-) -> Result<(), PathRefusal> {
+) -> Result<bool, PathRefusal> {
     for word in invocation.rest_words().filter(|w| is_option_word(w)) {
         let name = word.split_once('=').map_or(word, |(n, _)| n);
         if let Some(full) = S3_TRANSFER_VALUE_OPTIONS
@@ -324,6 +339,7 @@ fn s3_transfer_paths(
         return Err(PathRefusal::Ambiguous(invocation.what(), "a source and a destination"));
     };
     let is_s3 = |i: &usize| invocation.args[*i].starts_with("s3://");
+    let local_source = !is_s3(source) && invocation.args[*source] != "-";
     if !is_s3(source) {
         let access = if operation == "mv" { Access::Write } else { Access::Read };
         found.push((*source, access, PathKind::Plain));
@@ -331,7 +347,7 @@ fn s3_transfer_paths(
     if !is_s3(destination) {
         found.push((*destination, Access::Write, PathKind::Plain));
     }
-    Ok(())
+    Ok(local_source)
 }
 
 /// The values of `option` (`--opt VALUE` or `--opt=VALUE`); an abbreviation of it is refused.
@@ -399,6 +415,13 @@ mod tests {
         let args = run(&w, "aws s3 sync ./data s3://b --exclude '*.tmp'", false).unwrap();
         assert_eq!(args[2], format!("{root}/data"));
         assert_eq!(args[5], "*.tmp");
+        assert_eq!(
+            args.last().unwrap(),
+            "--no-follow-symlinks",
+            "uploads never follow links out"
+        );
+        let args = run(&w, "aws s3 cp s3://b/k down.txt --follow-symlinks", false).unwrap();
+        assert_eq!(args.last().unwrap(), "--follow-symlinks", "downloads are left alone");
         let args = run(&w, "aws s3api put-object --bucket b --key k --body=x.bin", false).unwrap();
         assert_eq!(args[6], format!("--body={root}/x.bin"));
         let args = run(&w, "aws iam create-policy --policy-document file://p.json", false).unwrap();
@@ -444,7 +467,6 @@ mod tests {
             "aws s3api get-object --bucket b --key k /tmp/out",
             "aws lambda invoke --function-name f /root/.bashrc",
             "aws iam create-virtual-mfa-device --virtual-mfa-device-name m --outfile /tmp/qr.png",
-            "aws cloudformation package --template-file t.yaml --s3-bucket b --output-template-file /etc/x",
         ] {
             assert!(
                 matches!(run(&w, line, false), Err(PathRefusal::Outside { .. })),

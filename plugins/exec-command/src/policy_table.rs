@@ -145,7 +145,6 @@ const WRITES: &[&str] = &[
     "cloudformation create-stack --stack-name s --template-body file://t.yaml",
     "cloudformation delete-stack --stack-name s",
     "cloudformation deploy --template-file t.yaml --stack-name s",
-    "cloudformation package --template-file t.yaml --s3-bucket b --output-template-file out.yaml",
     "sqs send-message --queue-url https://q --message-body hi",
     "sqs purge-queue --queue-url https://q",
     "sns publish --topic-arn arn:aws:sns:us-east-1:1:t --message hi",
@@ -313,8 +312,8 @@ const REFUSED: &[(&str, Expect)] = &[
     ("aws s3api get-object --bucket b --key k /tmp/out", OUTSIDE),
     ("aws lambda invoke --function-name f /root/.bashrc", OUTSIDE),
     (
-        "aws cloudformation package --template-file t --s3-bucket b --output-template-file /etc/x",
-        OUTSIDE,
+        "aws cloudformation package --template-file t --s3-bucket b --output-template-file x",
+        Refused("uploads the local files its template names"),
     ),
     ("aws s3 cp s3://b/k ~/x", Refused("`~` or `$`")),
     (
