@@ -21,7 +21,8 @@ from pathlib import Path
 import pytest
 
 from host_harness import VENV_BIN, text_of
-from test_exec_command import ACCOUNT, ROLE, args, aws_host, call, call_one, moto_url, stub_aws  # noqa: F401
+from test_exec_command import (  # noqa: F401
+    ACCOUNT, ROLE, TOOL, args, aws_host, call, moto_url, process_gone, stub_aws, wait_for_file)
 
 AWS_V1 = str(VENV_BIN / "aws")
 AWS_V2 = "/usr/bin/aws"
@@ -391,6 +392,34 @@ def test_the_sandbox_is_removed_after_a_timeout(aws_host, tmp_path):
     home = Path(stdout(result).strip())
     assert home.parent == runtime / "mcp-aws-sso"
     assert not home.exists()
+
+
+def test_the_sandbox_is_removed_after_a_cancellation(aws_host, tmp_path):
+    import anyio
+
+    runtime = tmp_path / "runtime"
+    runtime.mkdir()
+    home_file = tmp_path / "home.txt"
+    stub_aws(tmp_path / "bin", f'echo "$HOME" > "{home_file}"\nsleep 300\n')
+    env = {"MCP_AWS_SSO_AWS_CLI": str(tmp_path / "bin" / "aws"), "XDG_RUNTIME_DIR": str(runtime)}
+    seen = {}
+
+    async def scenario():
+        async with aws_host.mcp(**env) as session:
+            async with anyio.create_task_group() as group:
+                async def long_call():
+                    await session.call_tool(TOOL, args("aws s3 ls"))
+                group.start_soon(long_call)
+                seen["home"] = Path(await anyio.to_thread.run_sync(wait_for_file, home_file))
+                group.cancel_scope.cancel()
+            for _ in range(100):  # the plugin removes it once the killed child is reaped
+                if not seen["home"].exists():
+                    break
+                await anyio.sleep(0.1)
+
+    anyio.run(scenario)
+    assert seen["home"].parent == runtime / "mcp-aws-sso"
+    assert not seen["home"].exists(), "the sandbox survived the cancellation"
 
 
 def test_sandbox_off_uses_the_users_cli_setup_but_keeps_the_grammar(aws_host, tmp_path):

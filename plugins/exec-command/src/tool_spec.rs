@@ -23,11 +23,10 @@ use crate::validation::{
 pub const TOOL_NAME: &str = "aws_sso_exec_command";
 
 /// The description, with `{workdir}` standing for the work directory.
-const DESCRIPTION: &str = "Runs one AWS CLI command with the role's short-lived credentials (find accounts and roles \
-with aws_sso_ls_accounts). No shell: `|`, `;`, `&&`, redirections and `$(...)` are refused; filter with `--query` and \
-`--output`. Global options must be spelled in full; `--profile` and unconfigured `--endpoint-url` are refused. Local \
-files (`file://`, `s3 cp` paths, outfiles) only inside {workdir}, relative paths are relative to it. In read-only \
-mode only reads run. On AccessDenied the result lists your other roles.";
+const DESCRIPTION: &str = "Runs one AWS CLI command with the role's short-lived credentials. No shell (`|`, `;`, \
+`&&`, `>`, `$(...)` are refused): filter with `--query`/`--output`. Global options in full; no `--profile`, no \
+unconfigured `--endpoint-url`. Local files (`file://`, `s3 cp` paths, outfiles) only in {workdir}; relative paths \
+resolve there. Read-only mode runs reads only. AccessDenied lists your other roles.";
 
 /// The work directory as the manifest can know it: `MCP_AWS_SSO_EXEC_WORKDIR` or the default
 /// from the server's environment (a value set only in configs.json is applied at call time, and
