@@ -251,6 +251,14 @@ def test_credentials_never_reach_an_unconfigured_endpoint(aws_host, cli_env, lis
     assert listener.received, "the allowed endpoint was not called"
 
 
+def test_v1_never_fetches_a_url_parameter(aws_host, listener):
+    # The CLI v1 would GET an http(s):// parameter value and use the body (cli_follow_urlparam);
+    # the sandbox's config turns that off.
+    result = run(aws_host, f"aws iam create-policy --policy-name fetched --policy-document {listener.url}/policy")[0]
+    assert result.is_error, text_of(result)
+    assert listener.received == [], "the CLI fetched the URL"
+
+
 def test_no_verify_ssl_needs_the_setting(aws_host):
     refused = run(aws_host, "aws sts get-caller-identity --no-verify-ssl")[0]
     assert refused.is_error and "`--no-verify-ssl`" in text_of(refused)

@@ -32,6 +32,8 @@ const LOCAL_PROGRAMS: &[(&str, &str, &str)] = &[
     ("configure", "sso", "opens a browser"),
     ("configure", "sso-session", "changes local AWS CLI settings"),
     ("codecommit", "credential-helper", "is a git credential helper"),
+    // v2.32+: `aws login` signs in through a browser; `*` matches any (or no) operation.
+    ("login", "*", "opens a browser"),
 ];
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -45,10 +47,14 @@ pub struct LocalProgramRefusal {
 }
 
 pub fn check(invocation: &Invocation) -> Result<(), LocalProgramRefusal> {
-    let (Some(service), Some(operation)) = (invocation.service.as_deref(), invocation.operation.as_deref()) else {
+    let Some(service) = invocation.service.as_deref() else {
         return Ok(());
     };
-    match LOCAL_PROGRAMS.iter().find(|(s, o, _)| *s == service && *o == operation) {
+    let operation = invocation.operation.as_deref();
+    match LOCAL_PROGRAMS
+        .iter()
+        .find(|(s, o, _)| *s == service && (*o == "*" || Some(*o) == operation))
+    {
         Some((_, _, does)) => Err(LocalProgramRefusal {
             what: invocation.what(),
             does,
@@ -110,6 +116,8 @@ mod tests {
         assert!(check(&invocation("aws --region eu-west-1 emr ssh --cluster-id j")).is_err());
         assert!(check(&invocation("aws ssm describe-sessions --state Active")).is_ok());
         assert!(check(&invocation("aws")).is_ok());
+        assert!(check(&invocation("aws login")).is_err());
+        assert!(check(&invocation("aws login --remote")).is_err());
     }
 
     #[test]
