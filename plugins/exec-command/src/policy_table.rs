@@ -345,8 +345,8 @@ fn policy() -> EndpointPolicy {
     )
 }
 
-fn workdir() -> (PathBuf, Workdir) {
-    let base = std::env::temp_dir().join(format!("exec-policy-table-{}", std::process::id()));
+fn workdir(test: &str) -> (PathBuf, Workdir) {
+    let base = std::env::temp_dir().join(format!("exec-policy-table-{test}-{}", std::process::id()));
     let workdir = Workdir::prepare(&base.join("work")).unwrap();
     (base, workdir)
 }
@@ -387,7 +387,7 @@ const WRAPPERS: &[(&str, &str)] = &[
 
 #[test]
 fn every_command_line_of_the_table_gets_what_it_must() {
-    let (base, workdir) = workdir();
+    let (base, workdir) = workdir("table");
     let mut failures = Vec::new();
     let mut rows = 0;
     for (before, after) in WRAPPERS {
@@ -430,7 +430,7 @@ fn every_command_line_of_the_table_gets_what_it_must() {
 
 #[test]
 fn configure_get_is_refused_in_read_only_mode() {
-    let (base, workdir) = workdir();
+    let (base, workdir) = workdir("configure");
     for command in [
         "aws configure get prod.aws_secret_access_key",
         "aws configure get aws_access_key_id --profile prod",
