@@ -100,6 +100,11 @@ pub enum PathRefusal {
          give the paths once."
     )]
     Ambiguous(String, &'static str),
+    #[error(
+        "Refused: `{0}` loads a file inside a shorthand value (`@=file://`), which is not available here; pass the \
+         whole value as JSON with `file://PATH` instead."
+    )]
+    ShorthandFile(String),
     #[error("Refused: `{0}`: this argument is a local path itself; give it without `file://` or `fileb://`.")]
     ParamFileAsPath(String),
     #[error(
@@ -194,6 +199,10 @@ pub fn confine_paths(invocation: &mut Invocation, workdir: &Workdir, read_only: 
     // `file://` / `fileb://` values anywhere after the service (the operation's parameters).
     for &i in &invocation.rest {
         let word = &invocation.args[i];
+        if word.contains("@=file://") || word.contains("@=fileb://") {
+            // Newer CLI v2 releases load `key@=file://PATH` inside shorthand values.
+            return Err(PathRefusal::ShorthandFile(word.clone()));
+        }
         let value = match word.split_once('=') {
             Some((name, value)) if is_option_word(name) => value,
             _ => word.as_str(),

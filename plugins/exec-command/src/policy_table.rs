@@ -329,6 +329,14 @@ const REFUSED: &[(&str, Expect)] = &[
         Refused("without `file://`"),
     ),
     ("aws s3 cp a b c", Refused("cannot tell which words")),
+    (
+        "aws ec2 run-instances --tag-specifications 'ResourceType=instance,Tags=[{Key=a,Value@=file:///etc/passwd}]'",
+        Refused("`@=file://`"),
+    ),
+    (
+        "aws ecs register-task-definition --family f --container-definitions name=c,command@=fileb://x",
+        Refused("shorthand"),
+    ),
 ];
 
 fn settings(read_only: bool) -> Settings {
