@@ -50,7 +50,7 @@ pub fn plan(
     request: &ExecRequest,
     settings: &Settings,
     policy: &EndpointPolicy,
-    workdir: Option<&Workdir>,
+    workdir: &Workdir,
 ) -> Result<Invocation, ToolError> {
     let line = CommandLine::parse(&request.command).map_err(refused)?;
     let mut invocation = cli_grammar::parse(line.args).map_err(refused)?;
@@ -65,15 +65,7 @@ pub fn plan(
     if settings.read_only {
         read_only::check(&invocation).map_err(refused)?;
     }
-    match workdir {
-        Some(workdir) => local_paths::confine_paths(&mut invocation, workdir, settings.read_only).map_err(refused)?,
-        None => {
-            return Err(ToolError::new(
-                ErrorKind::Unavailable,
-                "No work directory: set MCP_AWS_SSO_EXEC_WORKDIR or HOME.",
-            ));
-        }
-    }
+    local_paths::confine_paths(&mut invocation, workdir, settings.read_only).map_err(refused)?;
     Ok(invocation)
 }
 
@@ -82,19 +74,25 @@ fn host_env(name: &str) -> Option<String> {
 }
 
 /// The work directory of these settings, created if needed.
-pub fn workdir(settings: &Settings) -> Result<Option<Workdir>, ToolError> {
-    settings
+pub fn workdir(settings: &Settings) -> Result<Workdir, ToolError> {
+    let unavailable = |message: String| ToolError::new(ErrorKind::Unavailable, message);
+    let dir = settings
         .workdir(host_env)
-        .map(|dir| Workdir::prepare(&dir).map_err(|e| ToolError::new(ErrorKind::Unavailable, e.to_string())))
-        .transpose()
+        .ok_or_else(|| unavailable("No work directory: set MCP_AWS_SSO_EXEC_WORKDIR or HOME.".into()))?;
+    Workdir::prepare(&dir).map_err(|e| unavailable(e.to_string()))
+}
+
+/// The host's environment as text (a variable that is not UTF-8 is never one of ours).
+fn host_vars() -> impl Iterator<Item = (String, String)> {
+    std::env::vars_os().filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?)))
 }
 
 pub fn exec_command(args: &Value, host: &Host) -> Result<ToolOutput, ToolError> {
     let settings = Settings::from_config(&host.config());
     let request = validation::parse(args).map_err(refused)?;
-    let policy = EndpointPolicy::new(std::env::vars(), &settings.allowed_endpoints);
+    let policy = EndpointPolicy::new(host_vars(), &settings.allowed_endpoints);
     let workdir = workdir(&settings)?;
-    let invocation = plan(&request, &settings, &policy, workdir.as_ref())?;
+    let invocation = plan(&request, &settings, &policy, &workdir)?;
     let default_region = host.default_region();
     let region = resolve_region(&request, &invocation, default_region.as_deref())?;
     let program = aws_binary::locate(settings.aws_cli.as_deref(), std::env::var_os("PATH").as_deref())
@@ -113,10 +111,9 @@ pub fn exec_command(args: &Value, host: &Host) -> Result<ToolOutput, ToolError> 
     } else {
         None
     };
-    let cwd: PathBuf = match (&sandbox, &workdir) {
-        (Some(sandbox), _) => sandbox.home().to_path_buf(),
-        (None, Some(workdir)) => workdir.path().to_path_buf(),
-        (None, None) => PathBuf::from("/"),
+    let cwd: PathBuf = match &sandbox {
+        Some(sandbox) => sandbox.home().to_path_buf(),
+        None => workdir.path().to_path_buf(),
     };
 
     let started = Instant::now();

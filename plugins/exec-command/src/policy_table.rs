@@ -367,7 +367,7 @@ fn outcome(command: &str, read_only: bool, workdir: &Workdir) -> Result<(), Stri
         region: None,
         timeout: None,
     };
-    plan(&request, &settings(read_only), &policy(), Some(workdir))
+    plan(&request, &settings(read_only), &policy(), workdir)
         .map(|_| ())
         .map_err(|e| e.message)
 }
