@@ -449,6 +449,20 @@ def test_sandbox_off_still_runs_no_alias(aws_host, cli_env, tmp_path):
         assert result.is_error and "is an AWS CLI alias" in text_of(result), text_of(result)
 
 
+def test_sandbox_off_never_shows_or_changes_the_users_cli_config(aws_host, cli_env, tmp_path):
+    plant_user_aws_setup(aws_host, tmp_path / "pwned")
+    config_before = (aws_host.home / ".aws" / "config").read_text()
+    commands = ["aws configure get prod.aws_secret_access_key", "aws configure get aws_secret_access_key",
+                "aws configure set default.credential_process 'touch /tmp/x'", "aws configure list"]
+    results = run(aws_host, *commands, env=cli_env, MCP_AWS_SSO_EXEC_SANDBOX="off")
+    for command, result in zip(commands[:3], results):
+        assert result.is_error and "sandbox off" in text_of(result), (command, text_of(result))
+    for result in results:
+        assert SECRET not in text_of(result) + json.dumps(result.structured_content or {})
+    assert not results[3].is_error, text_of(results[3])
+    assert (aws_host.home / ".aws" / "config").read_text() == config_before
+
+
 def test_the_binary_is_the_configured_one_never_a_path_from_the_command(aws_host, tmp_path):
     ran = tmp_path / "evil-ran"
     evil = tmp_path / "evil" / "aws"

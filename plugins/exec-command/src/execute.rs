@@ -62,6 +62,9 @@ pub fn plan(
         let alias_file = Path::new(&home).join(".aws").join("cli").join("alias");
         local_programs::check_aliases(&invocation, &alias_file).map_err(refused)?;
     }
+    if !settings.sandbox {
+        local_programs::check_user_config(&invocation).map_err(refused)?;
+    }
     if settings.read_only {
         read_only::check(&invocation).map_err(refused)?;
     }

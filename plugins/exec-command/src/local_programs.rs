@@ -6,7 +6,8 @@
 //! CLI aliases (`~/.aws/cli/alias`; one starting with `!` runs a shell) cannot occur in the
 //! sandbox, which has no alias file. With the sandbox off the user's alias file is live, so a
 //! command whose service (or, in a `[command SERVICE]` section, operation) is an alias defined
-//! there is refused: [`check_aliases`].
+//! there is refused: [`check_aliases`]; and so is `configure` other than listing, which would
+//! read or change the user's own configuration: [`check_user_config`].
 
 use crate::cli_grammar::Invocation;
 
@@ -65,6 +66,24 @@ pub fn check(invocation: &Invocation) -> Result<(), LocalProgramRefusal> {
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error(
+    "Refused: with the sandbox off (MCP_AWS_SSO_EXEC_SANDBOX=off), `aws {0}` would read or change your own AWS CLI \
+     configuration and credentials; only `configure list` and `configure list-profiles` run."
+)]
+pub struct UserConfigRefusal(String);
+
+/// With the sandbox off: `configure` would print the user's long-term secrets (`get`,
+/// `export-credentials`) or change their CLI for good (`set`, `import`, `add-model`: a
+/// `credential_process` they set later runs a shell). Only listing runs.
+pub fn check_user_config(invocation: &Invocation) -> Result<(), UserConfigRefusal> {
+    match (invocation.service.as_deref(), invocation.operation.as_deref()) {
+        (Some("configure"), Some("list" | "list-profiles")) => Ok(()),
+        (Some("configure"), _) => Err(UserConfigRefusal(invocation.what())),
+        _ => Ok(()),
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
     "Refused: `{0}` is an AWS CLI alias in {1}; aliases are not available here (one starting with `!` runs a shell). \
      Write the AWS CLI command it stands for."
 )]
@@ -118,6 +137,21 @@ mod tests {
         assert!(check(&invocation("aws")).is_ok());
         assert!(check(&invocation("aws login")).is_err());
         assert!(check(&invocation("aws login --remote")).is_err());
+    }
+
+    #[test]
+    fn without_the_sandbox_configure_only_lists() {
+        for line in [
+            "aws configure get prod.aws_secret_access_key",
+            "aws configure export-credentials",
+            "aws configure set default.credential_process 'sh -c id'",
+            "aws configure",
+        ] {
+            assert!(check_user_config(&invocation(line)).is_err(), "{line}");
+        }
+        for line in ["aws configure list", "aws configure list-profiles", "aws s3 ls"] {
+            assert!(check_user_config(&invocation(line)).is_ok(), "{line}");
+        }
     }
 
     #[test]
