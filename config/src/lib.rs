@@ -26,6 +26,7 @@ mod aws_profile;
 mod config;
 pub mod configs_json;
 mod error;
+mod exec_settings;
 mod help;
 pub mod keys;
 mod layers;
@@ -39,6 +40,7 @@ mod warning;
 
 pub use config::{Config, ConfigFiles, HttpSettings, SsoSettings, Transport};
 pub use error::ConfigError;
+pub use exec_settings::ExecSettings;
 pub use load::{Loaded, port_flag};
 pub use secret::Secret;
 pub use source::Source;
