@@ -91,14 +91,16 @@ pub enum Ec2ExecError {
     },
 
     #[error(
-        "Could not reach {service} ({operation}): {detail}. Check the network, and the endpoint \
-         override (AWS_ENDPOINT_URL_{service_env} / AWS_ENDPOINT_URL) if one is set."
+        "Could not reach {service} ({operation}): {detail}.{nothing_sent} Check the network, and the \
+         endpoint override (AWS_ENDPOINT_URL_{service_env} / AWS_ENDPOINT_URL) if one is set."
     )]
     Unreachable {
         service: &'static str,
         service_env: &'static str,
         operation: &'static str,
         detail: String,
+        /// " Nothing was sent." when SendCommand itself could not connect.
+        nothing_sent: &'static str,
     },
 
     #[error("{operation} failed: {detail}.{context}")]
@@ -119,6 +121,29 @@ pub enum Ec2ExecError {
         waited_secs: u64,
     },
 
+    #[error(
+        "SendCommand got no answer ({detail}), and SSM lists no command with this call's comment \
+         \"{comment}\" on {instance}, so the command most likely never arrived. It was not sent again. \
+         Try again; to be sure first, look for that comment in the SSM console's Run Command history."
+    )]
+    SendNotFound {
+        instance: String,
+        detail: String,
+        comment: String,
+    },
+
+    #[error(
+        "SendCommand got no answer ({detail}), so the command may have started on {instance}. It was sent \
+         once and not again; looking it up by its comment failed ({lookup}). Before trying again, look for \
+         the comment \"{comment}\" in the SSM console's Run Command history."
+    )]
+    SendOutcomeUnknown {
+        instance: String,
+        detail: String,
+        comment: String,
+        lookup: String,
+    },
+
     #[error("The call was cancelled by the client before the command was sent. Nothing was sent.")]
     CancelledBeforeSend,
 
@@ -134,7 +159,11 @@ impl Ec2ExecError {
             Self::Host(error) => error.kind,
             Self::CredentialsRejected { .. } => ErrorKind::NotLoggedIn,
             Self::InstanceNotFound { .. } | Self::NotManaged { .. } => ErrorKind::NotFound,
-            Self::InstanceNotRunning { .. } | Self::InvocationMissing { .. } | Self::Aws { .. } => ErrorKind::Failed,
+            Self::InstanceNotRunning { .. }
+            | Self::InvocationMissing { .. }
+            | Self::Aws { .. }
+            | Self::SendNotFound { .. }
+            | Self::SendOutcomeUnknown { .. } => ErrorKind::Failed,
             Self::AgentOffline { .. } | Self::Unreachable { .. } => ErrorKind::Unavailable,
             Self::CancelledBeforeSend => ErrorKind::Cancelled,
             Self::Internal(_) => ErrorKind::Internal,
@@ -161,6 +190,7 @@ impl Ec2ExecError {
             service_env: if service == "EC2" { "EC2" } else { "SSM" },
             operation: failure.operation,
             detail: failure.message.clone(),
+            nothing_sent: "",
         }
     }
 
