@@ -602,6 +602,27 @@ def test_a_send_command_that_cannot_connect_reports_cleanly_that_nothing_was_sen
     assert state["invocations"] == []
 
 
+def test_polls_that_never_answer_do_not_hold_the_call_past_its_timeout(user, moto, instances):
+    # Every GetCommandInvocation is taken and its answer held for two minutes. With the SDK's
+    # default chain (5 attempts of 30 s) one poll alone would last 150 s; the call must instead
+    # end at its own timeout, cancel the remote command, and say so.
+    moto.faults(loseResponses=1000, loseResponseOperations=["GetCommandInvocation"], loseResponseMode="stall",
+                stallSeconds=120)
+    started = time.monotonic()
+    result = call(user, args(instances["linux"], "sleep 30", timeoutSeconds=2))
+    elapsed = time.monotonic() - started
+
+    assert result.is_error
+    out = result.structured_content
+    assert (out["outcome"], out["cancelSent"]) == ("timed_out", True)
+    state = moto.state()
+    assert [c["commandId"] for c in state["cancels"]] == [out["commandId"]]
+    assert state["calls"]["SendCommand"] == 1
+    [ran] = state["invocations"]
+    assert ran["cancelRequested"]
+    assert elapsed < 60, "a poll that never answers must not hold the call for minutes"
+
+
 # --------------------------------------------------------------------------------------------
 # The CLI
 # --------------------------------------------------------------------------------------------
