@@ -225,7 +225,8 @@ def test_the_tool_is_listed_as_destructive_and_open_world(host):
     assert tool.annotations.read_only_hint is False
     assert tool.input_schema["required"] == ["instanceId", "accountId", "roleName", "command"]
     assert tool.output_schema["properties"]["stdout"] == {"type": "string"}
-    assert "region" in tool.description.lower() and "AWS_REGION" in tool.description
+    assert "AWS_REGION" in tool.input_schema["properties"]["region"]["description"]  # the default region
+    assert "at most once" in tool.description
 
 
 def test_output_stderr_and_exit_code_come_back_exactly(user, moto, instances):
