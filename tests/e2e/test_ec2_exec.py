@@ -560,7 +560,7 @@ def test_a_send_command_that_never_arrived_is_reported_not_sent_again(user, moto
 
     assert result.is_error
     text = text_of(result)
-    assert "SendCommand got no answer" in text and "It was not sent again" in text
+    assert "SendCommand got no clear answer" in text and "It was not sent again" in text
     assert "lists no command with this call's comment" in text
     assert "Sent by mcp-aws-sso (aws_sso_ec2_exec_command) call " in text  # the comment to look for
     state = moto.state()
@@ -596,11 +596,39 @@ def test_a_send_command_that_cannot_connect_reports_cleanly_that_nothing_was_sen
     text = text_of(result)
     assert "Could not reach SSM (ssm:SendCommand)" in text and "Nothing was sent." in text
     assert "AWS_ENDPOINT_URL_SSM" in text
-    assert "SendCommand got no answer" not in text  # no lookup needed: nothing left
+    assert "SendCommand got no clear answer" not in text  # no lookup needed: nothing left
     assert ssm_answers.forwarded == ["DescribeInstanceInformation"]
     state = moto.state()
     assert "SendCommand" not in state["calls"] and "ListCommands" not in state["calls"]
     assert state["invocations"] == []
+
+
+def test_a_throttled_send_command_is_sent_again_because_ssm_refused_it(user, moto, instances):
+    moto.faults(throttleCount=2, throttleOperations=["SendCommand"])
+    result = call(user, args(instances["linux"], "echo after two refusals"))
+
+    assert not result.is_error, text_of(result)
+    assert result.structured_content["stdout"] == "after two refusals\n"
+    state = moto.state()
+    assert state["throttled"] == ["SendCommand"] * 2
+    assert state["calls"]["SendCommand"] == 3  # two refused, one taken
+    assert len(state["invocations"]) == 1 and "ListCommands" not in state["calls"]
+
+
+def test_a_server_error_on_send_command_is_not_retried_but_looked_up(user, moto, instances, ssm_answers):
+    # A 5xx does not say whether SSM acted on the request: the SDK would retry it; this tool looks
+    # for the command instead and, finding none, says so.
+    ssm_answers.answer("SendCommand", "InternalServerError", "We encountered an internal error", status=500,
+                       times=5)
+    result = call(user, args(instances["linux"], "echo never"))
+
+    assert result.is_error
+    text = text_of(result)
+    assert "SendCommand got no clear answer" in text and "InternalServerError" in text
+    assert "It was not sent again" in text
+    assert ssm_answers.answered == ["SendCommand"]  # once: no SDK retry
+    assert "ListCommands" in ssm_answers.forwarded
+    assert invocations(moto) == []
 
 
 def test_polls_that_never_answer_do_not_hold_the_call_past_its_timeout(user, moto, instances):

@@ -122,7 +122,7 @@ pub enum Ec2ExecError {
     },
 
     #[error(
-        "SendCommand got no answer ({detail}), and SSM lists no command with this call's comment \
+        "SendCommand got no clear answer ({detail}), and SSM lists no command with this call's comment \
          \"{comment}\" on {instance}, so the command most likely never arrived. It was not sent again. \
          Try again; to be sure first, look for that comment in the SSM console's Run Command history."
     )]
@@ -133,7 +133,7 @@ pub enum Ec2ExecError {
     },
 
     #[error(
-        "SendCommand got no answer ({detail}), so the command may have started on {instance}. It was sent \
+        "SendCommand got no clear answer ({detail}), so the command may have started on {instance}. It was sent \
          once and not again; looking it up by its comment failed ({lookup}). Before trying again, look for \
          the comment \"{comment}\" in the SSM console's Run Command history."
     )]
