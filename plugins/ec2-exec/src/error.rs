@@ -194,6 +194,17 @@ impl Ec2ExecError {
         }
     }
 
+    /// SendCommand could not connect to SSM, so it surely never left.
+    pub fn unreachable_before_send(failure: &AwsFailure) -> Self {
+        Self::Unreachable {
+            service: "SSM",
+            service_env: "SSM",
+            operation: failure.operation,
+            detail: failure.message.clone(),
+            nothing_sent: " Nothing was sent.",
+        }
+    }
+
     /// AccessDenied, with the user's other roles in the account as the way out.
     pub fn permission_denied(
         action: &'static str,
@@ -233,5 +244,49 @@ impl From<Ec2ExecError> for ToolError {
             Ec2ExecError::Host(error) => error,
             other => ToolError::new(other.kind(), other.to_string()),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::classify::Cause;
+
+    #[test]
+    fn an_unconfirmed_send_names_its_comment_and_promises_no_second_send() {
+        let not_found = Ec2ExecError::SendNotFound {
+            instance: "i-0123abcd (web-1)".into(),
+            detail: "dispatch failure".into(),
+            comment: "Sent by mcp-aws-sso (aws_sso_ec2_exec_command) call 00ff".into(),
+        };
+        let unknown = Ec2ExecError::SendOutcomeUnknown {
+            instance: "i-0123abcd".into(),
+            detail: "timeout".into(),
+            comment: "Sent by mcp-aws-sso (aws_sso_ec2_exec_command) call 00ff".into(),
+            lookup: "AccessDeniedException: not allowed: ssm:ListCommands".into(),
+        };
+        for error in [&not_found, &unknown] {
+            let text = error.to_string();
+            assert!(text.contains("call 00ff"), "{text}");
+            assert!(
+                text.contains("not sent again") || text.contains("sent once and not again"),
+                "{text}"
+            );
+            assert!(text.contains("Run Command history"), "{text}");
+            assert_eq!(error.kind(), ErrorKind::Failed);
+        }
+        assert!(unknown.to_string().contains("ssm:ListCommands"));
+    }
+
+    #[test]
+    fn a_refused_connection_says_nothing_was_sent() {
+        let failure = AwsFailure::local("ssm:SendCommand", None, "connection refused", Cause::Unreachable);
+        let text = Ec2ExecError::unreachable_before_send(&failure).to_string();
+        assert!(text.starts_with("Could not reach SSM (ssm:SendCommand): connection refused. Nothing was sent."));
+        assert!(
+            !Ec2ExecError::unreachable("SSM", &failure)
+                .to_string()
+                .contains("Nothing was sent")
+        );
     }
 }

@@ -121,11 +121,7 @@ impl Call<'_> {
         };
         if failure.cause == Cause::Unreachable {
             // Only a connection that could not be made ends up here (`Delivery::NotCarriedOut`).
-            let mut error = Ec2ExecError::unreachable("SSM", &failure);
-            if let Ec2ExecError::Unreachable { nothing_sent, .. } = &mut error {
-                *nothing_sent = " Nothing was sent.";
-            }
-            return error;
+            return Ec2ExecError::unreachable_before_send(&failure);
         }
         if failure.cause == Cause::InvalidInstance {
             return Ec2ExecError::NotManaged {
