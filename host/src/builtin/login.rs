@@ -265,13 +265,11 @@ impl BuiltinTool for LoginTool {
         ToolSpec {
             name: "aws_sso_login".into(),
             title: "AWS SSO Login".into(),
-            description: "Signs in to AWS IAM Identity Center (AWS SSO). When a browser opens on this machine it \
-                uses the authorization code flow with PKCE (the user signs in and allows access in the page that \
-                opens); otherwise, or with useDeviceCode, the device authorization flow (a verification URL and a \
-                code the user approves on any device). Returns at once with the URL; the server then completes \
-                the login in the background. Calling it again while a login is pending returns the same URL (with \
-                useDeviceCode while a browser login waits, a device login replaces it). If \
-                a valid session exists it says so, with its expiry. Every other AWS tool needs this session."
+            description: "Signs in to AWS IAM Identity Center (AWS SSO): opens the sign-in page in this machine's \
+                browser (authorization code with PKCE), or, with useDeviceCode or no browser, returns a URL and code \
+                to approve on any device. Returns at once; the login completes in the background. While pending, a \
+                call returns the same login; a valid session is reported with its expiry. Other AWS tools need this \
+                session."
                 .into(),
             input_schema: json!({
                 "type": "object",
@@ -279,17 +277,17 @@ impl BuiltinTool for LoginTool {
                     "launchBrowser": {
                         "type": "boolean",
                         "default": true,
-                        "description": "Open the login page in the default browser. When false, no browser is opened and the device code flow is used (its URL and code are always returned)."
+                        "description": "Open the login page in the browser; false uses the device code flow"
                     },
                     "autoPoll": {
                         "type": "boolean",
                         "default": true,
-                        "description": "Device flow: complete the login in the background once approved. When false, call aws_sso_login or aws_sso_status again after approving. (A browser login always completes in the background.)"
+                        "description": "Device flow: finish in the background; if false, call again after approval"
                     },
                     "useDeviceCode": {
                         "type": "boolean",
                         "default": false,
-                        "description": "Use the device authorization flow (a code approved on any device) even where a browser would open on this machine."
+                        "description": "Use the device code flow even where a browser would open here"
                     }
                 }
             }),

@@ -10,9 +10,9 @@ pub fn check_access() -> ToolSpec {
     ToolSpec {
         name: CHECK_ACCESS.into(),
         title: "AWS SSO Check Role Access".into(),
-        description: "Checks which of your roles in an AWS account can be used right now by obtaining \
-                      short-lived credentials for each (or for one named role), and reports when they expire \
-                      or why they could not be obtained. Never shows the credentials."
+        description: "Checks which of your roles in an account are usable now, by getting short-lived \
+                      credentials for each (or one named role); reports their expiry or why not. Never shows \
+                      credentials."
             .into(),
         input_schema: json!({
             "type": "object",
@@ -20,12 +20,12 @@ pub fn check_access() -> ToolSpec {
                 "accountId": {
                     "type": "string",
                     "pattern": "^[0-9]{12}$",
-                    "description": "The 12-digit AWS account id"
+                    "description": "Account to check"
                 },
                 "roleName": {
                     "type": "string",
                     "pattern": "^[\\w+=,.@-]{1,64}$",
-                    "description": "Check only this role (default: every role you have in the account)"
+                    "description": "Only this role (default: all of yours there)"
                 }
             },
             "required": ["accountId"],
