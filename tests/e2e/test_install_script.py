@@ -35,7 +35,7 @@ def test_install_then_uninstall_leaves_no_trace_in_a_new_prefix(host, tmp_path):
     env.pop("MCP_AWS_SSO_PLUGIN_DIRS")
     report = json.loads(subprocess.run([str(binary), "plugins", "--json"], env=env, capture_output=True, text=True,
                                        timeout=60).stdout)
-    assert {p["name"] for p in report["plugins"]} == {"exec-command", "ec2-exec", "template"}
+    assert {p["name"] for p in report["plugins"]} == {"exec-command", "ec2-exec", "template", "console"}
 
     install_script(host, "--uninstall", "--prefix", str(prefix))
     assert not prefix.exists(), tree(prefix)
