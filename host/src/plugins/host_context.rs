@@ -93,7 +93,7 @@ impl HostContext for PluginHostContext {
     }
 
     fn host_info(&self) -> RString {
-        serde_json::json!({ "version": env!("CARGO_PKG_VERSION"), "abi": ABI_VERSION, "extensions": [] })
+        serde_json::json!({ "version": env!("CARGO_PKG_VERSION"), "abi": ABI_VERSION, "pluginApi": ABI_VERSION, "extensions": [] })
             .to_string()
             .into()
     }

@@ -30,6 +30,7 @@ impl Plugin for TemplatePlugin {
             name: "template".into(),
             version: env!("CARGO_PKG_VERSION").into(),
             description: "Template plugin: checks which roles of an account can be used now".into(),
+            enforces_read_only: false,
             tools: vec![tool_spec::check_access()],
         }
     }

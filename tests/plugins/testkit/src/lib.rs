@@ -29,6 +29,7 @@ impl Plugin for Testkit {
             name: "testkit".into(),
             version: env!("CARGO_PKG_VERSION").into(),
             description: "Test-only plugin".into(),
+            enforces_read_only: false,
             tools: vec![
                 spec(
                     "testkit_context",

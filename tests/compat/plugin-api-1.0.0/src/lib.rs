@@ -1,0 +1,40 @@
+//! The stable ABI between the `mcp-aws-sso` host and its tool plugins.
+//!
+//! A plugin is a `cdylib` that exports one root module, [`PluginMod`]. The host loads each plugin
+//! file on its own, reads the plugin's [`Manifest`] (its tools and their JSON Schemas) and, for
+//! every tool call, hands the plugin the tool name, the arguments as JSON and a [`HostContext`]
+//! object. Through that context the plugin asks the host for what only the host has: short-lived
+//! role credentials (the plugin never sees the SSO access token), the roles of an account, the
+//! default region, endpoint overrides, progress reporting, logging and cancellation.
+//!
+//! The data flow is therefore:
+//!
+//! ```text
+//! host ──manifest()──────────────────────────▶ plugin   JSON Manifest
+//! host ──call(tool, args JSON, HostContext)──▶ plugin   JSON ToolOutput | JSON ToolError
+//!        ◀──credentials / progress / log ───────┘
+//! ```
+//!
+//! Only the root module and the `HostContext` trait are `abi_stable` types, and both are kept
+//! tiny on purpose: everything else crosses the boundary as JSON, so that new fields can be added
+//! to manifests, outputs and host answers without a layout change that would lock out plugins
+//! built against an older `plugin-api`.
+//!
+//! A plugin author writes plain Rust: implement [`Plugin`] and call [`export_plugin!`]. The
+//! exported entry points catch panics, so a broken plugin becomes a tool error, never a dead host.
+
+pub mod abi;
+mod export;
+mod host;
+mod manifest;
+mod outcome;
+
+pub use abi::{ABI_VERSION, HostContext, HostContext_TO, HostContextBox, PluginMod, PluginModRef};
+pub use export::{__entry, Plugin};
+pub use host::{Credentials, Host, LogLevel};
+pub use manifest::{Manifest, ToolAnnotations, ToolSpec};
+pub use outcome::{ErrorKind, ToolError, ToolOutput};
+
+/// Re-exported so that plugins and the host agree on one `abi_stable` and `serde_json`.
+pub use abi_stable;
+pub use serde_json;
