@@ -12,6 +12,7 @@ use serde_json::Value;
 
 use crate::builtin::BuiltinTool;
 use crate::call_context::CallContext;
+use crate::limits::{call_timeout, read_only};
 use crate::plugins::{LoadedPlugin, PluginCallEnv};
 
 /// What runs a tool.
@@ -120,6 +121,14 @@ impl Registry {
         );
     }
 
+    /// The plugin that serves `name`, when a plugin does (the host's output cap applies to them).
+    pub fn plugin_of(&self, name: &str) -> Option<&LoadedPlugin> {
+        match &self.tools.get(name)?.handler {
+            Handler::Plugin(plugin) => Some(plugin),
+            Handler::Builtin(_) => None,
+        }
+    }
+
     /// All tools in registration order.
     pub fn tools(&self) -> impl Iterator<Item = &ToolEntry> {
         self.order.iter().filter_map(|name| self.tools.get(name))
@@ -140,15 +149,24 @@ impl Registry {
         } else {
             args
         };
-        validate(entry, &args)?;
         match &entry.handler {
-            Handler::Builtin(tool) => tool.call(args, &ctx).await,
+            Handler::Builtin(tool) => {
+                validate(entry, &args)?;
+                tool.call(args, &ctx).await
+            }
             Handler::Plugin(plugin) => {
                 let env = self
                     .env
                     .clone()
                     .ok_or_else(|| ToolError::internal("plugin tools need a host environment"))?;
-                plugin.call(name, args, ctx, env).await
+                if env.config.read_only
+                    && let Some(refusal) = read_only::refusal(&entry.spec, &plugin.manifest)
+                {
+                    return Err(refusal);
+                }
+                validate(entry, &args)?;
+                let limit = call_timeout::limit_for(&args, &env.config.plugin_config(&plugin.manifest.name));
+                plugin.call(name, args, ctx, env, limit).await
             }
         }
     }

@@ -1,0 +1,69 @@
+//! How long the host waits for one plugin call.
+
+use std::time::Duration;
+
+use serde_json::Value;
+
+/// Added to the limit before the host gives up: a plugin that honours the same limit itself
+/// (exec-command kills its command at `timeoutSeconds`) gets to send its own, better answer.
+pub const GRACE: Duration = Duration::from_secs(2);
+
+/// The limit of one call, and where it came from (for the error message).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CallLimit {
+    pub limit: Duration,
+    pub source: &'static str,
+}
+
+impl CallLimit {
+    /// When the host stops waiting.
+    pub fn deadline(&self) -> Duration {
+        self.limit + GRACE
+    }
+}
+
+/// The call's own `timeoutSeconds` when it gives one, else the plugin's `callTimeoutSeconds`
+/// (its config section, else `MCP_AWS_SSO_CALL_TIMEOUT`).
+pub fn limit_for(args: &Value, plugin_config: &Value) -> CallLimit {
+    let seconds = |v: Option<&Value>| {
+        v.and_then(|v| {
+            v.as_u64()
+                .or_else(|| v.as_f64().filter(|f| *f > 0.0).map(|f| f.ceil() as u64))
+        })
+        .filter(|s| *s > 0)
+    };
+    if let Some(s) = seconds(args.get("timeoutSeconds")) {
+        return CallLimit {
+            limit: Duration::from_secs(s),
+            source: "the call's timeoutSeconds",
+        };
+    }
+    CallLimit {
+        limit: Duration::from_secs(seconds(plugin_config.get("callTimeoutSeconds")).unwrap_or(300)),
+        source: "MCP_AWS_SSO_CALL_TIMEOUT",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn the_call_argument_wins_over_the_setting() {
+        let config = json!({"callTimeoutSeconds": 3});
+        assert_eq!(limit_for(&json!({}), &config).limit, Duration::from_secs(3));
+        assert_eq!(
+            limit_for(&json!({"timeoutSeconds": 60}), &config).limit,
+            Duration::from_secs(60)
+        );
+        assert_eq!(
+            limit_for(&json!({"timeoutSeconds": 0}), &config).limit,
+            Duration::from_secs(3)
+        );
+        assert_eq!(
+            limit_for(&json!({"timeoutSeconds": "x"}), &config).source,
+            "MCP_AWS_SSO_CALL_TIMEOUT"
+        );
+    }
+}

@@ -1,0 +1,55 @@
+//! Cutting tool text to `MCP_AWS_SSO_MAX_OUTPUT` characters. The full text is kept where the
+//! front end can serve it (an MCP resource, a private file), and the note says where.
+
+use mcp_aws_sso_plugin_api::ToolOutput;
+use mcp_aws_sso_plugin_api::kit::text::truncate;
+
+/// An output over the cap: the cut output for the model, and the full text to keep.
+pub struct Oversized {
+    pub full_text: String,
+    pub total_chars: usize,
+    pub kept_chars: usize,
+}
+
+/// Cuts `output.text` to `max_chars` when it is longer; returns the full text to keep.
+pub fn cap(output: &mut ToolOutput, max_chars: usize) -> Option<Oversized> {
+    let truncated = truncate(&output.text, max_chars);
+    if !truncated.cut {
+        return None;
+    }
+    let kept_chars = truncated.kept_chars();
+    let full_text = std::mem::replace(&mut output.text, truncated.text);
+    Some(Oversized {
+        full_text,
+        total_chars: truncated.total_chars,
+        kept_chars,
+    })
+}
+
+/// The note appended to the cut text; `full_at` says where the whole text is.
+pub fn note(oversized: &Oversized, max_chars: usize, full_at: &str) -> String {
+    format!(
+        "\n\n---\n✂ Output truncated by the host: showing the first {} of {} characters (MCP_AWS_SSO_MAX_OUTPUT={max_chars}). {full_at}",
+        oversized.kept_chars, oversized.total_chars
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_longer_text_is_cut_and_the_full_text_kept() {
+        let mut small = ToolOutput::text("short");
+        assert!(cap(&mut small, 10).is_none());
+        assert_eq!(small.text, "short");
+        let mut big = ToolOutput::text("x".repeat(100));
+        let kept = cap(&mut big, 40).unwrap();
+        assert_eq!(big.text.len(), 40);
+        assert_eq!(
+            (kept.full_text.len(), kept.total_chars, kept.kept_chars),
+            (100, 100, 40)
+        );
+        assert!(note(&kept, 40, "Full text: there.").contains("first 40 of 100 characters"));
+    }
+}
