@@ -1,5 +1,11 @@
-//! Cutting tool text to `MCP_AWS_SSO_MAX_OUTPUT` characters. The full text is kept where the
-//! front end can serve it (an MCP resource, a private file), and the note says where.
+//! Cutting oversized tool text. The full text is kept where the front end can serve it (an MCP
+//! resource, a private file), and the note says where.
+//!
+//! `MCP_AWS_SSO_MAX_OUTPUT` (a plugin sees it as `maxOutputChars`) is the budget a plugin fits
+//! its payload into, e.g. a command's output; the markdown around it (headings, the command, the
+//! plugin's own truncation note) comes on top. So the host cuts only text longer than the budget
+//! plus a framing allowance ([`hard_limit`]): a well-behaved plugin is never cut twice, and a
+//! plugin that ignores the budget is cut close to it.
 
 use mcp_aws_sso_plugin_api::ToolOutput;
 use mcp_aws_sso_plugin_api::kit::text::truncate;
@@ -11,8 +17,18 @@ pub struct Oversized {
     pub kept_chars: usize,
 }
 
-/// Cuts `output.text` to `max_chars` when it is longer; returns the full text to keep.
+/// The most characters of text the host lets through for a budget of `max_chars`: the budget
+/// plus a quarter of it, at least 2,000 characters, for the plugin's framing.
+pub fn hard_limit(max_chars: usize) -> usize {
+    max_chars.saturating_add((max_chars / 4).max(2_000))
+}
+
+/// Cuts `output.text` to `max_chars` when it is longer than [`hard_limit`]; returns the full
+/// text to keep.
 pub fn cap(output: &mut ToolOutput, max_chars: usize) -> Option<Oversized> {
+    if output.text.chars().nth(hard_limit(max_chars)).is_none() {
+        return None;
+    }
     let truncated = truncate(&output.text, max_chars);
     if !truncated.cut {
         return None;
@@ -50,6 +66,6 @@ mod tests {
             (kept.full_text.len(), kept.total_chars, kept.kept_chars),
             (100, 100, 40)
         );
-        assert!(note(&kept, 40, "Full text: there.").contains("first 40 of 100 characters"));
+        assert!(note(&kept, 40, "Full text: there.").contains("first 40 of 2041 characters"));
     }
 }

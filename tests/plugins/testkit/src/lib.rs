@@ -49,6 +49,12 @@ impl Plugin for Testkit {
                     }}),
                 )),
                 read_only(spec(
+                    "team_x",
+                    "Team X",
+                    "A tool whose CLI verb `team-x` the verb-twin plugin's `team-x` would collide with",
+                    json!({"type": "object", "properties": {}}),
+                )),
+                read_only(spec(
                     "testkit_noop",
                     "No-op",
                     "Answers at once: measures the host's own cost of a plugin call",
@@ -120,6 +126,7 @@ impl Plugin for Testkit {
             "testkit_context" => Ok(context(&args, host)),
             "testkit_slow" => slow(&args, host),
             "testkit_noop" => Ok(ToolOutput::text("ok")),
+            "team_x" => Ok(ToolOutput::text("testkit team_x answered")),
             "testkit_stubborn" => {
                 thread::sleep(Duration::from_secs(args["seconds"].as_u64().unwrap_or(30)));
                 if let Some(marker) = args["doneMarker"].as_str() {
