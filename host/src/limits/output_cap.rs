@@ -26,9 +26,8 @@ pub fn hard_limit(max_chars: usize) -> usize {
 /// Cuts `output.text` to `max_chars` when it is longer than [`hard_limit`]; returns the full
 /// text to keep.
 pub fn cap(output: &mut ToolOutput, max_chars: usize) -> Option<Oversized> {
-    if output.text.chars().nth(hard_limit(max_chars)).is_none() {
-        return None;
-    }
+    // Within the limit when there is no character past it.
+    output.text.chars().nth(hard_limit(max_chars))?;
     let truncated = truncate(&output.text, max_chars);
     if !truncated.cut {
         return None;
