@@ -26,6 +26,7 @@
 pub mod abi;
 mod export;
 mod host;
+pub mod kit;
 mod manifest;
 mod outcome;
 
