@@ -195,7 +195,8 @@ impl Registry {
                     return Err(refusal);
                 }
                 validate(entry, &args)?;
-                let limit = call_timeout::limit_for(&args, &env.config.plugin_config(&plugin.manifest.name));
+                let plugin_config = env.config.plugin_config(&plugin.manifest.name);
+                let limit = call_timeout::limit_for(&args, &entry.spec.input_schema, &plugin_config);
                 plugin.call(name, args, ctx, env, limit).await
             }
         }

@@ -57,6 +57,19 @@ def test_the_calls_own_timeout_seconds_is_the_limit(host):
     assert stuck.is_error and "**timeout**" in text_of(stuck) and "timeoutSeconds" in text_of(stuck)
 
 
+def test_a_model_cannot_stretch_the_limit_of_a_tool_without_timeout_seconds(host):
+    """testkit_slow declares no `timeoutSeconds` (nor forbids extra arguments): sending one
+    anyway must not lift the host's limit."""
+
+    async def scenario():
+        async with host.mcp(MCP_AWS_SSO_CALL_TIMEOUT="1") as session:
+            return await session.call_tool("testkit_slow", {"steps": 200, "stepMs": 100, "timeoutSeconds": 3600})
+
+    result = anyio.run(scenario)
+    assert result.is_error and "**timeout**" in text_of(result)
+    assert "MCP_AWS_SSO_CALL_TIMEOUT" in text_of(result) and "1 s" in text_of(result)
+
+
 def test_abandoned_calls_are_bounded_and_other_tools_keep_working(host):
     """Each timed-out call keeps a blocking thread; past the bound the plugin's calls are refused."""
 

@@ -22,9 +22,12 @@ impl CallLimit {
     }
 }
 
-/// The call's own `timeoutSeconds` when it gives one, else the plugin's `callTimeoutSeconds`
-/// (its config section, else `MCP_AWS_SSO_CALL_TIMEOUT`).
-pub fn limit_for(args: &Value, plugin_config: &Value) -> CallLimit {
+/// The call's own `timeoutSeconds` when the tool declares that argument (so its schema, already
+/// checked, bounds it) and the call gives one; else the plugin's `callTimeoutSeconds` (its
+/// config section, else `MCP_AWS_SSO_CALL_TIMEOUT`). A model cannot stretch the limit of a tool
+/// that takes no `timeoutSeconds` by sending one anyway.
+pub fn limit_for(args: &Value, input_schema: &Value, plugin_config: &Value) -> CallLimit {
+    let declared = input_schema.pointer("/properties/timeoutSeconds").is_some();
     let seconds = |v: Option<&Value>| {
         v.and_then(|v| {
             v.as_u64()
@@ -32,7 +35,7 @@ pub fn limit_for(args: &Value, plugin_config: &Value) -> CallLimit {
         })
         .filter(|s| *s > 0)
     };
-    if let Some(s) = seconds(args.get("timeoutSeconds")) {
+    if let Some(s) = seconds(args.get("timeoutSeconds")).filter(|_| declared) {
         return CallLimit {
             limit: Duration::from_secs(s),
             source: "the call's timeoutSeconds",
