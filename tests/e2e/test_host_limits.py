@@ -190,3 +190,28 @@ def test_read_only_mode_refuses_a_tool_that_is_not_read_only_without_running_it(
     # The same call with read-only mode off does write: the refusal above is the mode's doing.
     done = host.cli("testkit-write-file", "--path", str(targets[0]))
     assert done.returncode == 0 and targets[0].exists()
+
+
+def test_over_http_one_session_cannot_read_another_sessions_full_output(host, tmp_path):
+    """Several clients share one HTTP server: a truncated output is a resource of its own session."""
+    from http_harness import serving
+    from test_http_transport import http_session
+
+    async def scenario(url):
+        async with http_session(url) as owner, http_session(url) as other:
+            result = await owner.call_tool("testkit_flood", {"chars": 100_000})
+            uri = next(c.uri for c in result.content if c.type == "resource_link")
+            mine = await owner.read_resource(uri)
+            listed_elsewhere = await other.list_resources()
+            try:
+                await other.read_resource(uri)
+                stolen = True
+            except MCPError:
+                stolen = False
+            return mine, listed_elsewhere, stolen
+
+    with serving(host, "--port", "0", stderr_path=tmp_path / "server.err") as server:
+        mine, listed_elsewhere, stolen = anyio.run(scenario, server.url)
+    assert mine.contents[0].text == flood_text(100_000)
+    assert listed_elsewhere.resources == []
+    assert not stolen
