@@ -55,18 +55,19 @@ mod tests {
     #[test]
     fn the_call_argument_wins_over_the_setting() {
         let config = json!({"callTimeoutSeconds": 3});
-        assert_eq!(limit_for(&json!({}), &config).limit, Duration::from_secs(3));
-        assert_eq!(
-            limit_for(&json!({"timeoutSeconds": 60}), &config).limit,
-            Duration::from_secs(60)
-        );
-        assert_eq!(
-            limit_for(&json!({"timeoutSeconds": 0}), &config).limit,
-            Duration::from_secs(3)
-        );
-        assert_eq!(
-            limit_for(&json!({"timeoutSeconds": "x"}), &config).source,
-            "MCP_AWS_SSO_CALL_TIMEOUT"
-        );
+        let schema = json!({"type": "object", "properties": {"timeoutSeconds": {"type": "integer"}}});
+        let limit = |args: Value| limit_for(&args, &schema, &config);
+        assert_eq!(limit(json!({})).limit, Duration::from_secs(3));
+        assert_eq!(limit(json!({"timeoutSeconds": 60})).limit, Duration::from_secs(60));
+        assert_eq!(limit(json!({"timeoutSeconds": 0})).limit, Duration::from_secs(3));
+        assert_eq!(limit(json!({"timeoutSeconds": "x"})).source, "MCP_AWS_SSO_CALL_TIMEOUT");
+    }
+
+    #[test]
+    fn an_undeclared_timeout_argument_is_ignored() {
+        let config = json!({"callTimeoutSeconds": 3});
+        let schema = json!({"type": "object", "properties": {}});
+        let limit = limit_for(&json!({"timeoutSeconds": 86400}), &schema, &config);
+        assert_eq!(limit.limit, Duration::from_secs(3));
     }
 }
