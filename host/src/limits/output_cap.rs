@@ -54,17 +54,18 @@ mod tests {
     use super::*;
 
     #[test]
-    fn only_longer_text_is_cut_and_the_full_text_kept() {
-        let mut small = ToolOutput::text("short");
-        assert!(cap(&mut small, 10).is_none());
-        assert_eq!(small.text, "short");
-        let mut big = ToolOutput::text("x".repeat(100));
+    fn only_text_past_the_framing_allowance_is_cut_and_the_full_text_kept() {
+        let mut framed = ToolOutput::text("x".repeat(2_040));
+        assert!(cap(&mut framed, 40).is_none(), "within the framing allowance");
+        assert_eq!(framed.text.len(), 2_040);
+        let mut big = ToolOutput::text("x".repeat(2_041));
         let kept = cap(&mut big, 40).unwrap();
         assert_eq!(big.text.len(), 40);
         assert_eq!(
             (kept.full_text.len(), kept.total_chars, kept.kept_chars),
-            (100, 100, 40)
+            (2_041, 2_041, 40)
         );
+        assert_eq!(hard_limit(40_000), 50_000);
         assert!(note(&kept, 40, "Full text: there.").contains("first 40 of 2041 characters"));
     }
 }
