@@ -17,7 +17,10 @@ if [ ! -x /usr/bin/aws ]; then
 fi
 
 cargo build --workspace --locked
-# A plugin built against a frozen older plugin-api, for the ABI compatibility test.
-cargo build --locked --manifest-path tests/compat/Cargo.toml --target-dir target/compat
+# The ABI compatibility fixtures (tests/compat): a plugin built against the frozen plugin-api
+# 1.0.0, and libraries named like plugin-api at a newer minor, the next ABI, another layout.
+for manifest in tests/compat/Cargo.toml tests/compat/{next-minor,abi-2,abi-mismatch}/Cargo.toml; do
+  cargo build --locked --manifest-path "$manifest" --target-dir target/compat
+done
 cargo test --workspace --locked
 .venv/bin/python -m pytest tests/e2e -q -p no:cacheprovider

@@ -19,6 +19,7 @@ mod builtin;
 mod call_context;
 mod cli;
 mod console_signin;
+mod limits;
 mod logging;
 mod mcp;
 mod plugins;
@@ -45,8 +46,12 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    runtime.block_on(async move {
+    let code = runtime.block_on(async move {
         let app = app::App::start(config);
         cli::dispatch(app, args, problems).await
-    })
+    });
+    // Dropping a runtime waits for every blocking thread, and a plugin call the host abandoned
+    // (timed out, ignoring cancellation) may sleep on for minutes: exit without waiting for it.
+    runtime.shutdown_timeout(std::time::Duration::from_millis(200));
+    code
 }

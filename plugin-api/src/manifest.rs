@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 /// A plugin's self-description, read once by the host at load time.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 #[serde(rename_all = "camelCase")]
 pub struct Manifest {
     /// Short kebab-case plugin name, e.g. `exec-command`. Also the key of its config section.
@@ -12,6 +12,12 @@ pub struct Manifest {
     pub version: String,
     #[serde(default)]
     pub description: String,
+    /// True when the plugin itself enforces read-only mode (`Host::read_only`) for its tools that
+    /// are not annotated `readOnlyHint: true`, deciding call by call what is a read (as
+    /// exec-command does for AWS CLI operations). When false, the host refuses those tools in
+    /// read-only mode without running any plugin code.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub enforces_read_only: bool,
     pub tools: Vec<ToolSpec>,
 }
 

@@ -12,7 +12,7 @@ import anyio
 
 from host_harness import TARGET_DIR, HostSetup, plugin_library, text_of
 
-LEGACY_PLUGIN = TARGET_DIR.parent / "compat" / "debug" / "libmcp_aws_sso_plugin_legacy.so"
+from test_plugin_compat import compat_library
 
 
 def plugins_report(host: HostSetup) -> tuple[int, dict[str, dict]]:
@@ -57,7 +57,7 @@ def test_bad_files_are_skipped_with_a_reason_and_the_rest_keep_serving(host):
     directory = fresh_dir(host, "mixed")
     shutil.copy(plugin_library("testkit"), directory / "good.so")
     (directory / "garbage.so").write_bytes(os.urandom(4096))
-    shutil.copy(plugin_library("abi-mismatch"), directory / "mismatch.so")
+    shutil.copy(compat_library("abi_mismatch"), directory / "mismatch.so")
     shutil.copy(plugin_library("testkit"), directory / "zz_duplicate.so")  # same tool names again
     libz = next(p for p in ("/lib/x86_64-linux-gnu/libz.so.1", "/usr/lib/x86_64-linux-gnu/libz.so.1", "/lib/aarch64-linux-gnu/libz.so.1") if os.path.exists(p))
     shutil.copy(libz, directory / "not_a_plugin.so")
@@ -97,18 +97,6 @@ def test_world_writable_plugin_files_and_directories_are_refused(host):
     assert "chmod o-w" in out["directories"][0]["refused"]
 
 
-def test_a_plugin_built_against_an_older_plugin_api_still_loads(host):
-    assert LEGACY_PLUGIN.exists(), "build tests/compat first (scripts/test.sh does)"
-    directory = fresh_dir(host, "legacy")
-    (directory / LEGACY_PLUGIN.name).symlink_to(LEGACY_PLUGIN)
-    code, report = plugins_report(host)
-    assert code == 0, report
-    out = host.cli("legacy-hello", "--name", "ops")
-    assert out.returncode == 0, out.stderr
-    assert out.stdout.startswith("hello ops from a legacy plugin")
-    assert '"abi":"1.0.0"' in out.stdout
-
-
 def test_plugin_dirs_default_to_the_executable_directory(host):
     """With no MCP_AWS_SSO_PLUGIN_DIRS, a fresh `cargo build` finds its plugins beside the binary."""
     env = host.env()
@@ -142,3 +130,28 @@ def test_installed_layout_finds_plugins_in_lib_beside_bin(tmp_path, host):
     report = json.loads(out.stdout)
     assert report["directories"][0]["path"] == str(plugin_dir)
     assert [p["name"] for p in report["plugins"]] == ["template"]
+
+
+def test_tools_whose_cli_verbs_collide_skip_the_second_plugin_with_the_reason(host):
+    """`team_x` (testkit) and `team-x` (verb-twin) would both be `mcp-aws-sso team-x`."""
+    directory = fresh_dir(host, "verbs")
+    shutil.copy(plugin_library("testkit"), directory / "a_testkit.so")
+    shutil.copy(plugin_library("verb-twin"), directory / "b_verb_twin.so")
+    code, report = plugins_report(host)
+    assert code == 1
+    assert report["a_testkit.so"]["status"] == "loaded"
+    twin = report["b_verb_twin.so"]
+    assert twin["status"] == "skipped"
+    assert "`team-x` would have the CLI verb `team-x`, which tool `team_x` of plugin testkit" in twin["reason"]
+    human = host.cli("plugins").stdout
+    assert "skipped" in human and "CLI verb `team-x`" in human
+
+    served = host.cli("team-x")
+    assert served.returncode == 0 and served.stdout.strip() == "testkit team_x answered"
+
+    async def scenario():
+        async with host.mcp() as session:
+            return [t.name for t in (await session.list_tools()).tools]
+
+    names = anyio.run(scenario)
+    assert "team_x" in names and "team-x" not in names

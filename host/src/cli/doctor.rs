@@ -271,7 +271,9 @@ fn plugins(app: &App) -> Vec<Check> {
     }
     for report in &app.plugin_reports {
         match &report.status {
-            PluginStatus::Loaded { name, version, tools } => checks.push(Check::new(
+            PluginStatus::Loaded {
+                name, version, tools, ..
+            } => checks.push(Check::new(
                 "plugins",
                 Status::Ok,
                 format!("{name} {version}: {} ({})", tools.join(", "), report.path.display()),

@@ -19,6 +19,7 @@ mod profiles_verb;
 mod profiles_writer;
 mod role_target;
 mod run_tool;
+mod scaffold;
 pub mod session_verbs;
 mod spinner;
 pub mod startup;
@@ -54,7 +55,10 @@ pub async fn dispatch(app: Arc<App>, args: Vec<String>, config_problems: Vec<Con
     match matches.subcommand() {
         None => crate::mcp::serve_configured(app, None).await,
         Some(("serve", sub)) => crate::mcp::serve_configured(app, Some(sub)).await,
-        Some(("plugins", sub)) => plugins_report::print(&app, sub.get_flag("json")),
+        Some(("plugins", sub)) => match sub.subcommand() {
+            Some(("new", new)) => scaffold::run(&app, new),
+            _ => plugins_report::print(&app, sub.get_flag("json")),
+        },
         Some(("doctor", sub)) => doctor::run(&app, &config_problems, sub.get_flag("json")).await,
         Some(("completions", sub)) => {
             let shell = *sub.get_one::<clap_complete::Shell>("shell").expect("required by clap");

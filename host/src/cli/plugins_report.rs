@@ -24,9 +24,15 @@ pub fn print(app: &App, as_json: bool) -> ExitCode {
             .plugin_reports
             .iter()
             .map(|r| match &r.status {
-                PluginStatus::Loaded { name, version, tools } => {
-                    json!({"path": r.path, "status": "loaded", "name": name, "version": version, "tools": tools})
-                }
+                PluginStatus::Loaded {
+                    name,
+                    version,
+                    plugin_api,
+                    tools,
+                } => json!({
+                    "path": r.path, "status": "loaded", "name": name, "version": version,
+                    "pluginApi": plugin_api, "tools": tools
+                }),
                 PluginStatus::Skipped { reason } => json!({"path": r.path, "status": "skipped", "reason": reason}),
             })
             .collect();
@@ -43,8 +49,16 @@ pub fn print(app: &App, as_json: bool) -> ExitCode {
         }
         for report in &app.plugin_reports {
             match &report.status {
-                PluginStatus::Loaded { name, version, tools } => {
-                    println!("  loaded  {name} {version}  {}", report.path.display());
+                PluginStatus::Loaded {
+                    name,
+                    version,
+                    plugin_api,
+                    tools,
+                } => {
+                    println!(
+                        "  loaded  {name} {version} (plugin-api {plugin_api})  {}",
+                        report.path.display()
+                    );
                     println!("          tools: {}", tools.join(", "));
                 }
                 PluginStatus::Skipped { reason } => {

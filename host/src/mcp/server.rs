@@ -6,8 +6,9 @@ use std::sync::{Arc, Mutex};
 
 #[allow(deprecated)]
 use rmcp::model::{
-    CallToolRequestParams, CallToolResponse, Implementation, ListToolsResult, PaginatedRequestParams,
-    ProgressNotificationParam, ServerCapabilities, ServerConfig, SetLevelRequestParams,
+    CallToolRequestParams, CallToolResponse, ContentBlock, Implementation, ListResourcesResult, ListToolsResult,
+    PaginatedRequestParams, ProgressNotificationParam, ReadResourceRequestParams, ReadResourceResponse,
+    ReadResourceResult, Resource, ResourceContents, ServerCapabilities, ServerConfig, SetLevelRequestParams,
 };
 use rmcp::service::RequestContext;
 use rmcp::{ErrorData as McpError, RoleServer, ServerHandler};
@@ -18,6 +19,8 @@ use super::client_log::{self, SessionLog};
 use super::tool_result::{from_outcome, to_mcp_tool};
 use crate::app::App;
 use crate::call_context::{CallContext, FrontEnd, ProgressSink, ProgressUpdate};
+use crate::limits::output_cap;
+use crate::limits::result_store::{self, ResultStore};
 
 const INSTRUCTIONS: &str = "Tools for AWS through AWS IAM Identity Center (AWS SSO). Start with \
 aws_sso_status; if not authenticated, call aws_sso_login and show the user the code and URL. \
@@ -32,6 +35,8 @@ pub struct McpServer {
     session: u64,
     /// Set once the client sends `logging/setLevel`.
     log: Arc<Mutex<Option<Arc<SessionLog>>>>,
+    /// Full outputs too long for a result, served as resources to this session only.
+    results: ResultStore,
 }
 
 impl McpServer {
@@ -41,7 +46,40 @@ impl McpServer {
             app,
             session: NEXT_SESSION.fetch_add(1, Ordering::Relaxed),
             log: Arc::new(Mutex::new(None)),
+            results: ResultStore::new(),
         }
+    }
+
+    /// Applies the output cap to a plugin tool's output: the full text becomes a resource of
+    /// this session, linked from the result.
+    fn cap_output(&self, tool: &str, output: &mut mcp_aws_sso_plugin_api::ToolOutput) -> Option<Resource> {
+        let plugin = self.app.registry.plugin_of(tool)?;
+        let max = self
+            .app
+            .config
+            .plugin_config(&plugin.manifest.name)
+            .get("maxOutputChars")
+            .and_then(Value::as_u64)
+            .map_or(self.app.config.max_output_chars, |n| n as usize);
+        let oversized = output_cap::cap(output, max)?;
+        let stored = self.results.keep(tool, oversized.full_text.clone());
+        output.text.push_str(&output_cap::note(
+            &oversized,
+            max,
+            &format!(
+                "The full output is the MCP resource {} (read it with resources/read; this server keeps the last {} \
+                 such outputs).",
+                stored.uri,
+                result_store::MAX_RESULTS
+            ),
+        ));
+        Some(
+            Resource::new(stored.uri.clone(), stored.name.clone())
+                .with_title(stored.name)
+                .with_description(format!("The full, untruncated text output of {tool}"))
+                .with_mime_type("text/markdown")
+                .with_size(stored.text.len() as u64),
+        )
     }
 }
 
@@ -50,7 +88,11 @@ impl McpServer {
 #[allow(deprecated)]
 impl ServerHandler for McpServer {
     fn get_info(&self) -> ServerConfig {
-        let capabilities = ServerCapabilities::builder().enable_logging().enable_tools().build();
+        let capabilities = ServerCapabilities::builder()
+            .enable_logging()
+            .enable_tools()
+            .enable_resources()
+            .build();
         ServerConfig::new(capabilities)
             .with_server_info(
                 Implementation::new("mcp-aws-sso", env!("CARGO_PKG_VERSION"))
@@ -110,7 +152,57 @@ impl ServerHandler for McpServer {
         if let Some(forwarder) = forwarder {
             let _ = tokio::time::timeout(std::time::Duration::from_millis(250), forwarder).await;
         }
-        Ok(from_outcome(outcome).into())
+        let mut link = None;
+        let outcome = outcome.map(|mut output| {
+            link = self.cap_output(&request.name, &mut output);
+            output
+        });
+        let mut result = from_outcome(outcome);
+        if let Some(resource) = link {
+            result.content.push(ContentBlock::resource_link(resource));
+        }
+        Ok(result.into())
+    }
+
+    async fn list_resources(
+        &self,
+        _request: Option<PaginatedRequestParams>,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<ListResourcesResult, McpError> {
+        let resources = self
+            .results
+            .list()
+            .into_iter()
+            .map(|r| {
+                Resource::new(r.uri, r.name)
+                    .with_mime_type("text/markdown")
+                    .with_size(r.text.len() as u64)
+            })
+            .collect();
+        Ok(ListResourcesResult::with_all_items(resources))
+    }
+
+    async fn read_resource(
+        &self,
+        request: ReadResourceRequestParams,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<ReadResourceResponse, McpError> {
+        match self.results.get(&request.uri) {
+            Some(stored) => Ok(ReadResourceResult::new(vec![
+                ResourceContents::text(stored.text.as_str(), stored.uri).with_mime_type("text/markdown"),
+            ])
+            .into()),
+            None => Err(McpError::resource_not_found(
+                format!(
+                    "no resource {}: this server keeps the full text of the last {} truncated outputs ({} MiB at most), \
+                     oldest dropped first. Call the tool again.",
+                    request.uri,
+                    result_store::MAX_RESULTS,
+                    result_store::MAX_BYTES / (1024 * 1024)
+                ),
+                None,
+            )),
+        }
     }
 
     async fn set_level(

@@ -9,20 +9,27 @@ use std::sync::Arc;
 
 use abi_stable::library::{LibraryError, lib_header_from_path};
 use abi_stable::sabi_trait::TD_Opaque;
+use abi_stable::sabi_types::VersionNumber;
 use abi_stable::std_types::{RResult, RStr};
-use mcp_aws_sso_plugin_api::{HostContext_TO, Manifest, PluginModRef, ToolError, ToolOutput};
+use mcp_aws_sso_plugin_api::{ABI_VERSION, HostContext_TO, Manifest, PluginModRef, ToolError, ToolOutput};
 use serde_json::Value;
 
 use super::discovery::Discovery;
+use super::guarded_call::GuardedCalls;
 use super::host_context::{PluginCallEnv, PluginHostContext};
 use crate::call_context::CallContext;
+use crate::limits::call_timeout::CallLimit;
 use crate::registry::{Handler, Registry};
 
 /// A plugin whose tools are registered.
 pub struct LoadedPlugin {
     pub path: PathBuf,
     pub manifest: Manifest,
+    /// The plugin-api version the plugin was built with (its library header says).
+    pub plugin_api: String,
     module: PluginModRef,
+    /// Its calls in flight that the host stopped waiting for.
+    calls: GuardedCalls,
 }
 
 /// What happened to one plugin file, for `mcp-aws-sso plugins`, `doctor` and the start-up log.
@@ -37,6 +44,7 @@ pub enum PluginStatus {
     Loaded {
         name: String,
         version: String,
+        plugin_api: String,
         tools: Vec<String>,
     },
     Skipped {
@@ -45,23 +53,27 @@ pub enum PluginStatus {
 }
 
 impl LoadedPlugin {
-    /// Runs a tool on a blocking thread: plugin code is synchronous and may block for minutes.
+    /// Runs a tool under the host's limits (see [`guarded_call`](super::guarded_call)).
     pub async fn call(
         &self,
         tool: &str,
         args: Value,
         ctx: CallContext,
         env: Arc<PluginCallEnv>,
+        limit: CallLimit,
     ) -> Result<ToolOutput, ToolError> {
         let call = self.module.call();
-        let context = PluginHostContext::new(self.manifest.name.clone(), env, ctx);
-        let context = HostContext_TO::from_value(context, TD_Opaque);
-        let tool = tool.to_string();
+        let tool_name = tool.to_string();
         let args = args.to_string();
-        let answer =
-            tokio::task::spawn_blocking(move || call(RStr::from(tool.as_str()), RStr::from(args.as_str()), context))
-                .await
-                .map_err(|e| ToolError::internal(format!("the plugin call did not complete: {e}")))?;
+        let plugin = self.manifest.name.clone();
+        let answer = self
+            .calls
+            .run(&self.manifest.name, tool, ctx, limit, move |ctx| {
+                let context = PluginHostContext::new(plugin.clone(), env, ctx);
+                let context = HostContext_TO::from_value(context, TD_Opaque);
+                move || call(RStr::from(tool_name.as_str()), RStr::from(args.as_str()), context)
+            })
+            .await?;
         match answer {
             RResult::ROk(json) => serde_json::from_str(json.as_str()).map_err(|e| {
                 ToolError::internal(format!(
@@ -91,6 +103,7 @@ pub fn load_all(discovery: &Discovery, registry: &mut Registry) -> Vec<PluginRep
                 let status = PluginStatus::Loaded {
                     name: plugin.manifest.name.clone(),
                     version: plugin.manifest.version.clone(),
+                    plugin_api: plugin.plugin_api.clone(),
                     tools: plugin.manifest.tools.iter().map(|t| t.name.clone()).collect(),
                 };
                 tracing::debug!(path = %path.display(), plugin = %plugin.manifest.name, "plugin loaded");
@@ -110,9 +123,16 @@ pub fn load_all(discovery: &Discovery, registry: &mut Registry) -> Vec<PluginRep
 }
 
 fn load_one(path: &Path) -> Result<LoadedPlugin, String> {
-    let module = lib_header_from_path(path)
-        .and_then(|header| header.init_root_module::<PluginModRef>())
+    let header = lib_header_from_path(path).map_err(|e| describe_load_error(&e))?;
+    let plugin_api = header.version_strings();
+    let module = header
+        .init_root_module::<PluginModRef>()
         .map_err(|e| describe_load_error(&e))?;
+    // abi_stable accepted the layout; a plugin built against a newer 1.x may still rely on host
+    // capabilities this host predates, so the minor is the host's own rule (see plugin-api's abi.rs).
+    let plugin_api =
+        VersionNumber::new(plugin_api).map_err(|e| format!("its plugin-api version is unreadable: {e}"))?;
+    check_plugin_api(plugin_api)?;
     let manifest_json = match (module.manifest())() {
         RResult::ROk(json) => json,
         RResult::RErr(message) => return Err(format!("the plugin could not describe itself: {message}")),
@@ -128,7 +148,9 @@ fn load_one(path: &Path) -> Result<LoadedPlugin, String> {
     Ok(LoadedPlugin {
         path: path.to_path_buf(),
         manifest,
+        plugin_api: plugin_api.to_string(),
         module,
+        calls: GuardedCalls::default(),
     })
 }
 
@@ -166,9 +188,7 @@ fn describe_load_error(error: &LibraryError) -> String {
             expected_version,
             actual_version,
             ..
-        } => format!(
-            "built for plugin ABI {actual_version}, but this host speaks ABI {expected_version}; rebuild the plugin against this host's plugin-api"
-        ),
+        } => incompatible_major(*expected_version, *actual_version),
         LibraryError::AbiInstability(_) | LibraryError::InvalidAbiHeader(_) | LibraryError::InvalidCAbi { .. } => {
             format!(
                 "its plugin ABI layout does not match this host's; rebuild it against this host's plugin-api ({})",
@@ -176,5 +196,46 @@ fn describe_load_error(error: &LibraryError) -> String {
             )
         }
         _ => format!("it could not be loaded ({})", detail()),
+    }
+}
+
+/// The host's version of plugin-api.
+fn host_plugin_api() -> VersionNumber {
+    VersionNumber::new(abi_stable::sabi_types::VersionStrings::new(ABI_VERSION))
+        .expect("plugin-api's own version parses")
+}
+
+/// A plugin built against plugin-api 1.x loads in a host with 1.y for every y >= x.
+fn check_plugin_api(plugin: VersionNumber) -> Result<(), String> {
+    let host = host_plugin_api();
+    if plugin.major != host.major {
+        return Err(incompatible_major(host, plugin));
+    }
+    if plugin.minor > host.minor {
+        return Err(format!(
+            "built against plugin-api {plugin}, newer than this host's plugin-api {host} (mcp-aws-sso {}): it may rely on \
+             host capabilities this host lacks. Upgrade mcp-aws-sso, or rebuild the plugin against plugin-api {}.{} \
+             (`cargo update -p mcp-aws-sso-plugin-api --precise {host}`)",
+            env!("CARGO_PKG_VERSION"),
+            host.major,
+            host.minor,
+        ));
+    }
+    Ok(())
+}
+
+fn incompatible_major(host: VersionNumber, plugin: VersionNumber) -> String {
+    if plugin.major > host.major {
+        format!(
+            "built for plugin ABI {plugin}, newer than this host's ABI {host}: it needs a newer mcp-aws-sso (one built with \
+             plugin-api {}.x). Upgrade mcp-aws-sso, or rebuild the plugin against plugin-api {}.x",
+            plugin.major, host.major
+        )
+    } else {
+        format!(
+            "built for the older plugin ABI {plugin}, but this host speaks ABI {host}; rebuild the plugin against \
+             plugin-api {}.x",
+            host.major
+        )
     }
 }

@@ -29,6 +29,8 @@ impl Plugin for ConsolePlugin {
             version: env!("CARGO_PKG_VERSION").into(),
             description: "Opens the AWS console for the person, signed in with a role of their SSO session".into(),
             tools: vec![tool_spec::console()],
+            // Its one tool is read-only (it changes nothing in AWS), so read-only mode allows it as is.
+            enforces_read_only: false,
         }
     }
 

@@ -105,6 +105,7 @@ impl Plugin for Ec2ExecPlugin {
             name: "ec2-exec".into(),
             version: env!("CARGO_PKG_VERSION").into(),
             description: "Runs shell commands on EC2 instances through AWS Systems Manager".into(),
+            enforces_read_only: false,
             tools: vec![tool_spec::ec2_exec_command()],
         }
     }

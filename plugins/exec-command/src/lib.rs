@@ -58,6 +58,7 @@ impl Plugin for ExecCommandPlugin {
             name: "exec-command".into(),
             version: env!("CARGO_PKG_VERSION").into(),
             description: "Runs AWS CLI commands with IAM Identity Center role credentials, without a shell".into(),
+            enforces_read_only: true,
             tools: vec![tool_spec::tool_spec()],
         }
     }

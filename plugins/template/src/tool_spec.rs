@@ -1,6 +1,7 @@
 //! The tool's declaration. The host builds MCP listing, argument validation, the CLI verb
 //! (`check-access`) and its `--help` from this schema, so it is the one place parameters live.
 
+use mcp_aws_sso_plugin_api::kit::schema;
 use mcp_aws_sso_plugin_api::{ToolAnnotations, ToolSpec};
 use serde_json::json;
 
@@ -14,23 +15,19 @@ pub fn check_access() -> ToolSpec {
                       credentials for each (or one named role); reports their expiry or why not. Never shows \
                       credentials."
             .into(),
-        input_schema: json!({
-            "type": "object",
-            "properties": {
-                "accountId": {
-                    "type": "string",
-                    "pattern": "^[0-9]{12}$",
-                    "description": "Account to check"
-                },
-                "roleName": {
-                    "type": "string",
-                    "pattern": "^[\\w+=,.@-]{1,64}$",
-                    "description": "Only this role (default: all of yours there)"
-                }
-            },
-            "required": ["accountId"],
-            "additionalProperties": false
-        }),
+        input_schema: schema::object(
+            [
+                ("accountId", schema::account_id()),
+                (
+                    "roleName",
+                    schema::described(
+                        schema::role_name(),
+                        "Only this role (default: all of yours there)",
+                    ),
+                ),
+            ],
+            &["accountId"],
+        ),
         output_schema: Some(json!({
             "type": "object",
             "properties": {
