@@ -11,11 +11,14 @@ mod app;
 mod auth;
 mod builtin;
 mod call_context;
+mod catalog;
 mod cli;
+mod input;
 mod logging;
 mod mcp;
 mod plugins;
 mod registry;
+mod resources;
 
 use std::process::ExitCode;
 

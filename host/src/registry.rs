@@ -120,6 +120,40 @@ impl Registry {
         );
     }
 
+    /// A tool by name.
+    pub fn get(&self, name: &str) -> Option<&ToolEntry> {
+        self.tools.get(name)
+    }
+
+    /// Every loaded plugin that serves a tool, once each, in registration order.
+    pub fn plugins(&self) -> Vec<Arc<LoadedPlugin>> {
+        let mut plugins: Vec<Arc<LoadedPlugin>> = Vec::new();
+        for entry in self.tools() {
+            if let Handler::Plugin(plugin) = &entry.handler
+                && !plugins.iter().any(|p| Arc::ptr_eq(p, plugin))
+            {
+                plugins.push(plugin.clone());
+            }
+        }
+        plugins
+    }
+
+    /// Sends a plugin a request other than a tool call (`prompts/get`, `resources/read`) for
+    /// something it declared in its manifest.
+    pub async fn call_plugin_request(
+        &self,
+        plugin: &LoadedPlugin,
+        request: &str,
+        args: Value,
+        ctx: CallContext,
+    ) -> Result<ToolOutput, ToolError> {
+        let env = self
+            .env
+            .clone()
+            .ok_or_else(|| ToolError::internal("plugin requests need a host environment"))?;
+        plugin.call(request, args, ctx, env).await
+    }
+
     /// All tools in registration order.
     pub fn tools(&self) -> impl Iterator<Item = &ToolEntry> {
         self.order.iter().filter_map(|name| self.tools.get(name))

@@ -234,6 +234,7 @@ impl BuiltinTool for LoginTool {
                 idempotent_hint: Some(true),
                 open_world_hint: Some(true),
             },
+            ..Default::default()
         }
     }
 

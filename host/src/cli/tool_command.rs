@@ -185,6 +185,7 @@ mod tests {
             }),
             output_schema: None,
             annotations: Default::default(),
+            ..Default::default()
         }
     }
 

@@ -4,6 +4,7 @@ pub mod client_log;
 mod http;
 pub mod server;
 mod stdio;
+mod features;
 mod tool_result;
 
 use std::process::ExitCode;

@@ -102,6 +102,7 @@ impl Plugin for Ec2ExecPlugin {
             description: "Runs shell commands on EC2 instances through AWS Systems Manager".into(),
             enforces_read_only: false,
             tools: vec![tool_spec::ec2_exec_command()],
+            ..Default::default()
         }
     }
 

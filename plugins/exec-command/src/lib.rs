@@ -50,6 +50,7 @@ impl Plugin for ExecCommandPlugin {
             description: "Runs AWS CLI commands with IAM Identity Center role credentials, without a shell".into(),
             enforces_read_only: true,
             tools: vec![tool_spec::tool_spec()],
+            ..Default::default()
         }
     }
 

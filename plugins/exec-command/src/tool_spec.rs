@@ -47,6 +47,7 @@ pub fn tool_spec() -> ToolSpec {
             idempotent_hint: Some(false),
             open_world_hint: Some(true),
         },
+        ..Default::default()
     }
 }
 

@@ -32,6 +32,7 @@ impl Plugin for TemplatePlugin {
             description: "Template plugin: checks which roles of an account can be used now".into(),
             enforces_read_only: false,
             tools: vec![tool_spec::check_access()],
+            ..Default::default()
         }
     }
 

@@ -54,5 +54,6 @@ pub fn check_access() -> ToolSpec {
             "required": ["accountId", "roles", "usable", "checked"]
         })),
         annotations: ToolAnnotations::read_only(),
+        ..Default::default()
     }
 }
