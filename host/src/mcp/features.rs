@@ -14,7 +14,12 @@ use serde_json::{Value, json};
 use crate::app::App;
 use crate::resources::{KeptResource, ResourceBody};
 
-fn from_json<T: DeserializeOwned>(value: Value, what: &str) -> Result<T, McpError> {
+/// Reads an rmcp result from JSON, marked complete (2026-07-28 requires `resultType`; rmcp
+/// strips it again for older peers).
+fn from_json<T: DeserializeOwned>(mut value: Value, what: &str) -> Result<T, McpError> {
+    if let Some(object) = value.as_object_mut() {
+        object.entry("resultType").or_insert_with(|| json!("complete"));
+    }
     serde_json::from_value(value).map_err(|e| McpError::internal_error(format!("{what} is not valid: {e}"), None))
 }
 
