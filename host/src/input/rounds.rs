@@ -215,6 +215,16 @@ impl InputRounds {
         Ok(self.drive(key, call, request_cancel).await)
     }
 
+    /// Cancels every parked call (the server is stopping): each waiting tool gets a cancelled
+    /// answer and ends, so no plugin thread is left blocked and the process can exit.
+    pub fn cancel_all(&self) {
+        let mut parked = self.parked.lock().unwrap_or_else(|p| p.into_inner());
+        for (_, call) in parked.drain() {
+            call.call.cancel.cancel();
+            let _ = call.reply.send(Err(gone()));
+        }
+    }
+
     /// Waits for the call to finish or to ask; a cancelled round cancels the call.
     async fn drive(&self, key: RequestKey, mut call: RunningCall, request_cancel: &CancellationToken) -> Round {
         tokio::select! {

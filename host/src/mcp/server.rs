@@ -44,7 +44,7 @@ AWS CLI commands or aws_sso_ec2_exec_command to run shell commands on EC2 instan
 
 /// Calls waiting for a 2026-07-28 client's next round: one table for the whole process, since
 /// a stateless client's retry may arrive through any session handler.
-fn input_rounds() -> Arc<InputRounds> {
+pub fn input_rounds() -> Arc<InputRounds> {
     static ROUNDS: OnceLock<Arc<InputRounds>> = OnceLock::new();
     ROUNDS.get_or_init(|| Arc::new(InputRounds::default())).clone()
 }
@@ -59,6 +59,9 @@ pub struct McpServer {
     log: Arc<Mutex<Option<Arc<SessionLog>>>>,
     /// Resource URIs this session subscribed to (`resources/subscribe`).
     subscriptions: Arc<Mutex<HashSet<String>>>,
+    /// Cancelled when the last clone of this session's handler is dropped (the session ended),
+    /// which stops the task forwarding its resource updates.
+    session_alive: Arc<tokio_util::sync::DropGuard>,
     rounds: Arc<InputRounds>,
 }
 
@@ -70,6 +73,7 @@ impl McpServer {
             session: NEXT_SESSION.fetch_add(1, Ordering::Relaxed),
             log: Arc::new(Mutex::new(None)),
             subscriptions: Arc::new(Mutex::new(HashSet::new())),
+            session_alive: Arc::new(tokio_util::sync::CancellationToken::new().drop_guard()),
             rounds: input_rounds(),
         }
     }
@@ -366,10 +370,20 @@ impl ServerHandler for McpServer {
         if first {
             // One task per session forwards updates of the URIs it subscribed to.
             let mut updates = self.app.resources.updates();
-            let subscriptions = self.subscriptions.clone();
+            let subscriptions = Arc::downgrade(&self.subscriptions);
+            let ended = self.session_alive.token().clone();
             let peer = context.peer.clone();
             tokio::spawn(async move {
-                while let Ok(uri) = updates.recv().await {
+                loop {
+                    let uri = tokio::select! {
+                        _ = ended.cancelled() => break,
+                        update = updates.recv() => match update {
+                            Ok(uri) => uri,
+                            Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => continue,
+                            Err(_) => break,
+                        },
+                    };
+                    let Some(subscriptions) = subscriptions.upgrade() else { break };
                     if peer.is_transport_closed() {
                         break;
                     }

@@ -20,6 +20,7 @@
 
 mod aws_clients;
 mod classify;
+mod consent;
 mod credentials;
 mod error;
 mod execute;
@@ -75,6 +76,7 @@ impl Ec2ExecPlugin {
         if host.read_only() {
             return Err(Ec2ExecError::ReadOnly);
         }
+        consent::ask(host, &request).map_err(Ec2ExecError::Host)?;
         let credentials =
             RoleCredentials::fetch(host, &request.account_id, &request.role_name).map_err(Ec2ExecError::Host)?;
         let call = execute::Call {

@@ -17,6 +17,7 @@ use time::OffsetDateTime;
 use crate::aws_binary;
 use crate::child_env::child_environment;
 use crate::command_line::CommandLine;
+use crate::consent;
 use crate::failure::{self, Failure};
 use crate::read_only;
 use crate::render::{Report, Verdict, render};
@@ -40,6 +41,7 @@ pub fn exec_command(args: &Value, host: &Host) -> Result<ToolOutput, ToolError> 
     let region = resolve_region(&request, &line, default_region.as_deref())?;
     let program = aws_binary::locate(&line.program, std::env::var_os("PATH").as_deref())
         .map_err(|e| ToolError::new(ErrorKind::Unavailable, e.to_string()))?;
+    consent::ask(host, &request, &line, &region)?;
     let timeout = request.timeout.unwrap_or(settings.default_timeout);
     let capture_limit = settings
         .max_output_chars

@@ -24,6 +24,7 @@ mod aws_binary;
 mod capture;
 mod child_env;
 mod command_line;
+mod consent;
 mod execute;
 mod failure;
 mod process_group;
