@@ -83,6 +83,13 @@ impl CallContext {
         self
     }
 
+    /// The same context with another cancellation token (the host's own, for a plugin call it
+    /// may abandon).
+    pub fn with_cancellation(mut self, cancel: CancellationToken) -> Self {
+        self.cancel = cancel;
+        self
+    }
+
     pub fn cancellation(&self) -> &CancellationToken {
         &self.cancel
     }

@@ -14,6 +14,7 @@ mod call_context;
 mod catalog;
 mod cli;
 mod input;
+mod limits;
 mod logging;
 mod mcp;
 mod plugins;
@@ -41,10 +42,14 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    runtime.block_on(async move {
+    let code = runtime.block_on(async move {
         let app = app::App::start(config);
         cli::dispatch(app, args, config_error).await
-    })
+    });
+    // Dropping a runtime waits for every blocking thread, and a plugin call the host abandoned
+    // (timed out, ignoring cancellation) may sleep on for minutes: exit without waiting for it.
+    runtime.shutdown_timeout(std::time::Duration::from_millis(200));
+    code
 }
 
 fn config_failure(error: &mcp_aws_sso_config::ConfigError) -> ExitCode {

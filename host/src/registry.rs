@@ -12,6 +12,7 @@ use serde_json::Value;
 
 use crate::builtin::BuiltinTool;
 use crate::call_context::CallContext;
+use crate::limits::{call_timeout, read_only};
 use crate::plugins::{LoadedPlugin, PluginCallEnv};
 
 /// What runs a tool.
@@ -46,6 +47,16 @@ pub enum RegisterError {
     Duplicate { name: String, origin: String },
     #[error("tool `{name}` would have the CLI verb `{verb}`, which the host itself uses")]
     ReservedVerb { name: String, verb: String },
+    #[error(
+        "tool `{name}` would have the CLI verb `{verb}`, which tool `{other}` of {origin} already has \
+         (`_` and `-` both become `-`); rename one of the tools"
+    )]
+    VerbCollision {
+        name: String,
+        verb: String,
+        other: String,
+        origin: String,
+    },
     #[error("tool `{name}` has an input schema that is not a valid JSON Schema object: {reason}")]
     BadSchema { name: String, reason: String },
 }
@@ -73,6 +84,7 @@ impl Registry {
     /// whole or not at all. Returns the compiled validators, in order, for [`Registry::add`].
     pub fn check(&self, specs: &[ToolSpec]) -> Result<Vec<jsonschema::Validator>, RegisterError> {
         let mut seen = std::collections::HashSet::new();
+        let mut verbs = std::collections::HashMap::new();
         let mut validators = Vec::with_capacity(specs.len());
         for spec in specs {
             check_name(&spec.name)?;
@@ -83,6 +95,25 @@ impl Registry {
                     verb,
                 });
             }
+            let taken = self
+                .tools()
+                .find(|t| t.spec.name != spec.name && cli_verb(&t.spec.name) == verb)
+                .map(|t| (t.spec.name.clone(), t.origin()))
+                .or_else(|| {
+                    verbs
+                        .get(&verb)
+                        .filter(|other| *other != &spec.name)
+                        .map(|other: &String| (other.clone(), "the same plugin".to_string()))
+                });
+            if let Some((other, origin)) = taken {
+                return Err(RegisterError::VerbCollision {
+                    name: spec.name.clone(),
+                    verb,
+                    other,
+                    origin,
+                });
+            }
+            verbs.insert(verb, spec.name.clone());
             if let Some(existing) = self.tools.get(&spec.name) {
                 return Err(RegisterError::Duplicate {
                     name: spec.name.clone(),
@@ -151,7 +182,17 @@ impl Registry {
             .env
             .clone()
             .ok_or_else(|| ToolError::internal("plugin requests need a host environment"))?;
-        plugin.call(request, args, ctx, env).await
+        let plugin_config = env.config.plugin_config(&plugin.manifest.name);
+        let limit = call_timeout::limit_for(&args, &Value::Null, &plugin_config);
+        plugin.call(request, args, ctx, env, limit).await
+    }
+
+    /// The plugin that serves `name`, when a plugin does (the host's output cap applies to them).
+    pub fn plugin_of(&self, name: &str) -> Option<&LoadedPlugin> {
+        match &self.tools.get(name)?.handler {
+            Handler::Plugin(plugin) => Some(plugin),
+            Handler::Builtin(_) => None,
+        }
     }
 
     /// All tools in registration order.
@@ -174,15 +215,25 @@ impl Registry {
         } else {
             args
         };
-        validate(entry, &args)?;
         match &entry.handler {
-            Handler::Builtin(tool) => tool.call(args, &ctx).await,
+            Handler::Builtin(tool) => {
+                validate(entry, &args)?;
+                tool.call(args, &ctx).await
+            }
             Handler::Plugin(plugin) => {
                 let env = self
                     .env
                     .clone()
                     .ok_or_else(|| ToolError::internal("plugin tools need a host environment"))?;
-                plugin.call(name, args, ctx, env).await
+                if env.config.read_only
+                    && let Some(refusal) = read_only::refusal(&entry.spec, &plugin.manifest)
+                {
+                    return Err(refusal);
+                }
+                validate(entry, &args)?;
+                let plugin_config = env.config.plugin_config(&plugin.manifest.name);
+                let limit = call_timeout::limit_for(&args, &entry.spec.input_schema, &plugin_config);
+                plugin.call(name, args, ctx, env, limit).await
             }
         }
     }
@@ -248,5 +299,30 @@ mod tests {
         assert_eq!(cli_verb("aws_sso_ls_accounts"), "ls-accounts");
         assert_eq!(cli_verb("aws_sso_ec2_exec_command"), "ec2-exec-command");
         assert_eq!(cli_verb("team_tool"), "team-tool");
+    }
+
+    fn spec(name: &str) -> ToolSpec {
+        ToolSpec {
+            name: name.into(),
+            title: name.into(),
+            description: String::new(),
+            input_schema: serde_json::json!({"type": "object"}),
+            output_schema: None,
+            annotations: Default::default(),
+        }
+    }
+
+    #[test]
+    fn tools_with_the_same_cli_verb_are_refused_within_one_plugin() {
+        let registry = Registry::default();
+        let error = registry
+            .check(&[spec("team_x"), spec("team-x")])
+            .unwrap_err()
+            .to_string();
+        assert!(
+            error.contains("`team-x` would have the CLI verb `team-x`, which tool `team_x` of the same plugin"),
+            "{error}"
+        );
+        assert!(registry.check(&[spec("team_x"), spec("team_y")]).is_ok());
     }
 }

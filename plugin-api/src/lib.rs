@@ -27,8 +27,21 @@
 //! templates and completions in its manifest, which the host serves by calling the plugin with
 //! the request names in [`extensions::requests`].
 //!
-//! A plugin author writes plain Rust: implement [`Plugin`] and call [`export_plugin!`]. The
-//! exported entry points catch panics, so a broken plugin becomes a tool error, never a dead host.
+//! A plugin author writes plain Rust: implement [`Plugin`] (or build a [`kit::ToolPlugin`] from
+//! typed [`kit::Tool`]s) and call [`export_plugin!`]. The exported entry points catch panics, so
+//! a broken plugin becomes a tool error, never a dead host. The [`kit`] holds what most plugins
+//! need besides the ABI: validators and schema fragments, text helpers, typed dispatch, AWS
+//! error-code sets, and a fake host for unit tests.
+//!
+//! # Versioning
+//!
+//! This crate has its own semver line, independent of the host's version; 1.0.0 is ABI 1.
+//! - A minor release (1.x) may add [`HostContext::extension`] methods, JSON fields (of
+//!   [`Manifest`], [`ToolOutput`], host answers) and kit items.
+//! - A major release is a new ABI: any change to [`PluginMod`] or [`HostContext`].
+//! - A plugin built against 1.x loads in every host built with 1.y, y >= x; the host refuses a
+//!   plugin built against a newer 1.x than its own, or another major. See [`abi`] for what
+//!   abi_stable checks and why this shape follows from it.
 
 pub mod abi;
 pub mod consent;
@@ -37,6 +50,7 @@ pub mod extensions;
 mod features;
 mod host;
 pub mod input;
+pub mod kit;
 mod manifest;
 mod outcome;
 

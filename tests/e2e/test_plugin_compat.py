@@ -51,17 +51,19 @@ def test_a_plugin_built_against_the_frozen_plugin_api_1_0_loads_and_answers(host
         async with host.mcp() as session:
             tools = {t.name: t for t in (await session.list_tools()).tools}
             result = await session.call_tool("frozen_hello", {"name": "ops"})
-            return tools, result
+            refused = await session.call_tool("frozen_hello", {"region": "us-east-1; rm -rf /"})
+            return tools, result, refused
 
-    tools, result = anyio.run(scenario)
+    tools, result, refused = anyio.run(scenario)
     assert tools["frozen_hello"].annotations.read_only_hint is True
     assert not result.is_error, text_of(result)
-    assert text_of(result) == "hello ops from plugin-api 1.0.0"
+    assert text_of(result).startswith("hello ops from plugin-api 1.0.0\n\n```json\n")
     facts = result.structured_content
     # The host's answers reach the old plugin and are readable by its older JSON types.
     assert facts["hostInfo"]["abi"].startswith("1.")
     assert facts["config"]["callTimeoutSeconds"] == 300
     assert facts["unknownExtension"] is True, "an unknown extension is `unavailable`, not a crash"
+    assert refused.is_error and "`region`" in text_of(refused)
 
 
 def test_a_plugin_built_against_a_newer_plugin_api_is_refused_with_the_versions(host):
@@ -69,7 +71,7 @@ def test_a_plugin_built_against_a_newer_plugin_api_is_refused_with_the_versions(
     report = report_of(host)
     reason = report["next_minor.so"]["reason"]
     assert report["next_minor.so"]["status"] == "skipped"
-    assert "built against plugin-api 1.1.0, newer than this host's plugin-api 1.0" in reason
+    assert "built against plugin-api 1.2.0, newer than this host's plugin-api 1.1" in reason
     assert "Upgrade mcp-aws-sso" in reason
     assert report["frozen_1_0.so"]["status"] == "loaded", "one refused file does not stop the others"
     out = host.cli("api-next-minor-hello")
@@ -89,3 +91,21 @@ def test_same_package_name_and_version_but_another_layout_is_refused_for_its_lay
     assert "layout does not match" in reason
     # Not refused for its name or version: the fixture is named and versioned like plugin-api 1.0.0.
     assert "package" not in reason.lower() and "version" not in reason.lower()
+
+
+def test_the_frozen_copy_is_plugin_api_1_0_0_itself():
+    """While plugin-api is at 1.0.0 the frozen copy must be byte for byte its sources; once
+    plugin-api moves on, the copy stays as it is (and this test then only checks its version)."""
+    import filecmp
+    import tomllib
+
+    real = REPO_ROOT / "plugin-api"
+    frozen = REPO_ROOT / "tests" / "compat" / "plugin-api-1.0.0"
+    assert tomllib.loads((frozen / "Cargo.toml").read_text())["package"]["version"] == "1.0.0"
+    if tomllib.loads((real / "Cargo.toml").read_text())["package"]["version"] != "1.0.0":
+        return
+    real_files = sorted(p.relative_to(real / "src") for p in (real / "src").rglob("*.rs"))
+    frozen_files = sorted(p.relative_to(frozen / "src") for p in (frozen / "src").rglob("*.rs"))
+    assert real_files == frozen_files
+    for name in real_files:
+        assert filecmp.cmp(real / "src" / name, frozen / "src" / name, shallow=False), f"{name} differs"

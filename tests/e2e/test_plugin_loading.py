@@ -130,3 +130,28 @@ def test_installed_layout_finds_plugins_in_lib_beside_bin(tmp_path, host):
     report = json.loads(out.stdout)
     assert report["directories"][0]["path"] == str(plugin_dir)
     assert [p["name"] for p in report["plugins"]] == ["template"]
+
+
+def test_tools_whose_cli_verbs_collide_skip_the_second_plugin_with_the_reason(host):
+    """`team_x` (testkit) and `team-x` (verb-twin) would both be `mcp-aws-sso team-x`."""
+    directory = fresh_dir(host, "verbs")
+    shutil.copy(plugin_library("testkit"), directory / "a_testkit.so")
+    shutil.copy(plugin_library("verb-twin"), directory / "b_verb_twin.so")
+    code, report = plugins_report(host)
+    assert code == 1
+    assert report["a_testkit.so"]["status"] == "loaded"
+    twin = report["b_verb_twin.so"]
+    assert twin["status"] == "skipped"
+    assert "`team-x` would have the CLI verb `team-x`, which tool `team_x` of plugin testkit" in twin["reason"]
+    human = host.cli("plugins").stdout
+    assert "skipped" in human and "CLI verb `team-x`" in human
+
+    served = host.cli("team-x")
+    assert served.returncode == 0 and served.stdout.strip() == "testkit team_x answered"
+
+    async def scenario():
+        async with host.mcp() as session:
+            return [t.name for t in (await session.list_tools()).tools]
+
+    names = anyio.run(scenario)
+    assert "team_x" in names and "team-x" not in names

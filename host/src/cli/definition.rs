@@ -77,6 +77,27 @@ pub fn build(app: &App) -> Command {
                         .long("json")
                         .action(ArgAction::SetTrue)
                         .help("Print as JSON"),
+                )
+                .subcommand(
+                    Command::new("new")
+                        .about("Create a new plugin crate with one working tool and a test")
+                        .arg(
+                            Arg::new("name")
+                                .required(true)
+                                .help("Plugin name, kebab-case (e.g. team-tools)"),
+                        )
+                        .arg(
+                            Arg::new("dir")
+                                .long("dir")
+                                .value_parser(value_parser!(std::path::PathBuf))
+                                .help("Directory to create the crate in [default: .]"),
+                        )
+                        .arg(
+                            Arg::new("plugin-api-path")
+                                .long("plugin-api-path")
+                                .value_parser(value_parser!(std::path::PathBuf))
+                                .help("Depend on a local plugin-api checkout instead of the published version"),
+                        ),
                 ),
         );
     for entry in app.registry.tools() {

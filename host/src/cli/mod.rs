@@ -8,6 +8,7 @@ mod definition;
 mod doctor;
 mod plugins_report;
 mod run_tool;
+mod scaffold;
 mod spinner;
 pub mod tool_command;
 
@@ -39,7 +40,10 @@ pub async fn dispatch(app: Arc<App>, args: Vec<String>, config_error: Option<Con
     match matches.subcommand() {
         None => crate::mcp::serve_configured(app, None).await,
         Some(("serve", sub)) => crate::mcp::serve_configured(app, Some(sub)).await,
-        Some(("plugins", sub)) => plugins_report::print(&app, sub.get_flag("json")),
+        Some(("plugins", sub)) => match sub.subcommand() {
+            Some(("new", new)) => scaffold::run(&app, new),
+            _ => plugins_report::print(&app, sub.get_flag("json")),
+        },
         Some(("doctor", sub)) => doctor::run(&app, config_error.as_ref(), sub.get_flag("json")).await,
         Some(("completions", sub)) => {
             let shell = *sub.get_one::<clap_complete::Shell>("shell").expect("required by clap");

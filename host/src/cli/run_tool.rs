@@ -10,6 +10,7 @@ use super::tool_command::arguments_from;
 use super::{EXIT_OK, EXIT_TOOL_ERROR, EXIT_USAGE};
 use crate::app::App;
 use crate::call_context::{CallContext, FrontEnd};
+use crate::limits::output_cap;
 use crate::registry::cli_verb;
 
 pub async fn run(app: &App, verb: &str, matches: &ArgMatches) -> ExitCode {
@@ -45,7 +46,10 @@ pub async fn run(app: &App, verb: &str, matches: &ArgMatches) -> ExitCode {
     spinner.finish();
 
     match outcome {
-        Ok(output) => {
+        Ok(mut output) => {
+            if let Some(plugin) = app.registry.plugin_of(&entry.spec.name) {
+                cap_output(app, &plugin.manifest.name, &mut output);
+            }
             if as_json {
                 let value = output
                     .structured
@@ -68,4 +72,35 @@ pub async fn run(app: &App, verb: &str, matches: &ArgMatches) -> ExitCode {
             ExitCode::from(EXIT_TOOL_ERROR)
         }
     }
+}
+
+/// The output cap on the command line: the full text goes to a private file (mode 0600, only
+/// this user can read it: tool output may hold anything), whose path the note names.
+fn cap_output(app: &App, plugin: &str, output: &mut mcp_aws_sso_plugin_api::ToolOutput) {
+    let max = app
+        .config
+        .plugin_config(plugin)
+        .get("maxOutputChars")
+        .and_then(serde_json::Value::as_u64)
+        .map_or(app.config.max_output_chars, |n| n as usize);
+    let Some(oversized) = output_cap::cap(output, max) else {
+        return;
+    };
+    let saved = tempfile::Builder::new()
+        .prefix("mcp-aws-sso-output-")
+        .suffix(".md")
+        .tempfile()
+        .and_then(|file| file.keep().map_err(|e| e.error))
+        .and_then(|(mut file, path)| {
+            std::io::Write::write_all(&mut file, oversized.full_text.as_bytes())?;
+            Ok(path)
+        });
+    let full_at = match saved {
+        Ok(path) => {
+            eprintln!("The full output is in {}", path.display());
+            format!("The full output is in {} (readable only by you).", path.display())
+        }
+        Err(e) => format!("The full output could not be saved ({e})."),
+    };
+    output.text.push_str(&output_cap::note(&oversized, max, &full_at));
 }

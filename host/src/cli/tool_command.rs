@@ -37,7 +37,13 @@ fn properties(spec: &ToolSpec) -> Vec<Property<'_>> {
     props
         .iter()
         .map(|(name, schema)| {
-            let kind = match schema.get("type").and_then(Value::as_str) {
+            // `["string", "integer"]` (an account id the kit also accepts as a number): typed on
+            // the command line, it is text, which keeps its leading zeros.
+            let declared = match schema.get("type") {
+                Some(Value::Array(types)) if types.iter().any(|t| t == "string") => Some("string"),
+                other => other.and_then(Value::as_str),
+            };
+            let kind = match declared {
                 Some("string") => FlagKind::Text,
                 Some("integer") => FlagKind::Integer,
                 Some("number") => FlagKind::Number,

@@ -14,10 +14,11 @@ use mcp_aws_sso_plugin_api::extensions::requests;
 use mcp_aws_sso_plugin_api::{ToolError, ToolOutput};
 #[allow(deprecated)]
 use rmcp::model::{
-    CallToolRequestParams, CallToolResponse, ClientCapabilities, CompleteRequestParams, CompleteResult,
+    CallToolRequestParams, CallToolResponse, ClientCapabilities, CompleteRequestParams, CompleteResult, ContentBlock,
     GetPromptRequestParams, GetPromptResponse, Implementation, InputResponses, ListPromptsResult,
     ListResourceTemplatesResult, ListResourcesResult, ListToolsResult, PaginatedRequestParams,
-    ProgressNotificationParam, ReadResourceRequestParams, ReadResourceResponse, ResourceUpdatedNotificationParam,
+    ProgressNotificationParam, ReadResourceRequestParams, ReadResourceResponse, ReadResourceResult, Resource,
+    ResourceContents, ResourceUpdatedNotificationParam,
     ServerCapabilities, ServerConfig, SetLevelRequestParams, SubscribeRequestParams, SubscriptionFilter,
     UnsubscribeRequestParams,
 };
@@ -35,6 +36,8 @@ use crate::input::capabilities::uses_input_rounds;
 use crate::input::peer_input::PeerInput;
 use crate::input::rounds::{InputRounds, RequestKey, Round};
 use crate::input::{ClientInput, InputCapabilities};
+use crate::limits::output_cap;
+use crate::limits::result_store::{self, ResultStore};
 use crate::plugins::LoadedPlugin;
 
 const INSTRUCTIONS: &str = "Tools for AWS through AWS IAM Identity Center (AWS SSO). Start with \
@@ -63,6 +66,8 @@ pub struct McpServer {
     /// which stops the task forwarding its resource updates.
     session_alive: Arc<tokio_util::sync::DropGuard>,
     rounds: Arc<InputRounds>,
+    /// Full outputs too long for a result, served as resources to this session only.
+    results: ResultStore,
 }
 
 impl McpServer {
@@ -75,7 +80,40 @@ impl McpServer {
             subscriptions: Arc::new(Mutex::new(HashSet::new())),
             session_alive: Arc::new(tokio_util::sync::CancellationToken::new().drop_guard()),
             rounds: input_rounds(),
+            results: ResultStore::new(),
         }
+    }
+
+    /// Applies the output cap to a plugin tool's output: the full text becomes a resource of
+    /// this session, linked from the result.
+    fn cap_output(&self, tool: &str, output: &mut mcp_aws_sso_plugin_api::ToolOutput) -> Option<Resource> {
+        let plugin = self.app.registry.plugin_of(tool)?;
+        let max = self
+            .app
+            .config
+            .plugin_config(&plugin.manifest.name)
+            .get("maxOutputChars")
+            .and_then(Value::as_u64)
+            .map_or(self.app.config.max_output_chars, |n| n as usize);
+        let oversized = output_cap::cap(output, max)?;
+        let stored = self.results.keep(tool, oversized.full_text.clone());
+        output.text.push_str(&output_cap::note(
+            &oversized,
+            max,
+            &format!(
+                "The full output is the MCP resource {} (read it with resources/read; this server keeps the last {} \
+                 such outputs).",
+                stored.uri,
+                result_store::MAX_RESULTS
+            ),
+        ));
+        Some(
+            Resource::new(stored.uri.clone(), stored.name.clone())
+                .with_title(stored.name)
+                .with_description(format!("The full, untruncated text output of {tool}"))
+                .with_mime_type("text/markdown")
+                .with_size(stored.text.len() as u64),
+        )
     }
 
     /// Runs one request that may ask the client for input, on either protocol revision.
@@ -249,10 +287,20 @@ impl ServerHandler for McpServer {
             )
             .await?;
         flush(forwarder).await;
-        Ok(match round {
-            Round::Done(outcome) => from_outcome(outcome).into(),
-            Round::InputRequired(input) => input.into(),
-        })
+        let outcome = match round {
+            Round::Done(outcome) => outcome,
+            Round::InputRequired(input) => return Ok(input.into()),
+        };
+        let mut link = None;
+        let outcome = outcome.map(|mut output| {
+            link = self.cap_output(&request.name, &mut output);
+            output
+        });
+        let mut result = from_outcome(outcome);
+        if let Some(resource) = link {
+            result.content.push(ContentBlock::resource_link(resource));
+        }
+        Ok(result.into())
     }
 
     async fn list_prompts(
@@ -311,7 +359,13 @@ impl ServerHandler for McpServer {
         _request: Option<PaginatedRequestParams>,
         _context: RequestContext<RoleServer>,
     ) -> Result<ListResourcesResult, McpError> {
-        features::list_resources(&self.app)
+        let mut list = features::list_resources(&self.app)?;
+        list.resources.extend(self.results.list().into_iter().map(|r| {
+            Resource::new(r.uri, r.name)
+                .with_mime_type("text/markdown")
+                .with_size(r.text.len() as u64)
+        }));
+        Ok(list)
     }
 
     async fn list_resource_templates(
@@ -328,6 +382,12 @@ impl ServerHandler for McpServer {
         context: RequestContext<RoleServer>,
     ) -> Result<ReadResourceResponse, McpError> {
         let uri = request.uri.clone();
+        if let Some(stored) = self.results.get(&uri) {
+            return Ok(ReadResourceResult::new(vec![
+                ResourceContents::text(stored.text.as_str(), stored.uri).with_mime_type("text/markdown"),
+            ])
+            .into());
+        }
         if let Some(kept) = features::read_kept(&self.app, &uri) {
             return Ok(kept?.into());
         }

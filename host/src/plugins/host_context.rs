@@ -72,6 +72,11 @@ impl HostContext for PluginHostContext {
     }
 
     fn progress(&self, done: f64, total: ROption<f64>, message: RStr<'_>) {
+        // A call the host gave up on (timeout, client cancel) has been answered: progress for
+        // it would reach the client after its result.
+        if self.ctx.is_cancelled() {
+            return;
+        }
         self.ctx.progress(done, total.into_option(), message.as_str());
     }
 

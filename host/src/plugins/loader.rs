@@ -8,15 +8,17 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use abi_stable::library::{LibraryError, lib_header_from_path};
-use abi_stable::sabi_types::VersionNumber;
 use abi_stable::sabi_trait::TD_Opaque;
+use abi_stable::sabi_types::VersionNumber;
 use abi_stable::std_types::{RResult, RStr};
 use mcp_aws_sso_plugin_api::{ABI_VERSION, HostContext_TO, Manifest, PluginModRef, ToolError, ToolOutput};
 use serde_json::Value;
 
 use super::discovery::Discovery;
+use super::guarded_call::GuardedCalls;
 use super::host_context::{PluginCallEnv, PluginHostContext};
 use crate::call_context::CallContext;
+use crate::limits::call_timeout::CallLimit;
 use crate::registry::{Handler, Registry};
 
 /// A plugin whose tools are registered.
@@ -26,6 +28,8 @@ pub struct LoadedPlugin {
     /// The plugin-api version the plugin was built with (its library header says).
     pub plugin_api: String,
     module: PluginModRef,
+    /// Its calls in flight that the host stopped waiting for.
+    calls: GuardedCalls,
 }
 
 /// What happened to one plugin file, for `mcp-aws-sso plugins`, `doctor` and the start-up log.
@@ -49,23 +53,27 @@ pub enum PluginStatus {
 }
 
 impl LoadedPlugin {
-    /// Runs a tool on a blocking thread: plugin code is synchronous and may block for minutes.
+    /// Runs a tool under the host's limits (see [`guarded_call`](super::guarded_call)).
     pub async fn call(
         &self,
         tool: &str,
         args: Value,
         ctx: CallContext,
         env: Arc<PluginCallEnv>,
+        limit: CallLimit,
     ) -> Result<ToolOutput, ToolError> {
         let call = self.module.call();
-        let context = PluginHostContext::new(self.manifest.name.clone(), env, ctx);
-        let context = HostContext_TO::from_value(context, TD_Opaque);
-        let tool = tool.to_string();
+        let tool_name = tool.to_string();
         let args = args.to_string();
-        let answer =
-            tokio::task::spawn_blocking(move || call(RStr::from(tool.as_str()), RStr::from(args.as_str()), context))
-                .await
-                .map_err(|e| ToolError::internal(format!("the plugin call did not complete: {e}")))?;
+        let plugin = self.manifest.name.clone();
+        let answer = self
+            .calls
+            .run(&self.manifest.name, tool, ctx, limit, move |ctx| {
+                let context = PluginHostContext::new(plugin.clone(), env, ctx);
+                let context = HostContext_TO::from_value(context, TD_Opaque);
+                move || call(RStr::from(tool_name.as_str()), RStr::from(args.as_str()), context)
+            })
+            .await?;
         match answer {
             RResult::ROk(json) => serde_json::from_str(json.as_str()).map_err(|e| {
                 ToolError::internal(format!(
@@ -122,7 +130,8 @@ fn load_one(path: &Path) -> Result<LoadedPlugin, String> {
         .map_err(|e| describe_load_error(&e))?;
     // abi_stable accepted the layout; a plugin built against a newer 1.x may still rely on host
     // capabilities this host predates, so the minor is the host's own rule (see plugin-api's abi.rs).
-    let plugin_api = VersionNumber::new(plugin_api).map_err(|e| format!("its plugin-api version is unreadable: {e}"))?;
+    let plugin_api =
+        VersionNumber::new(plugin_api).map_err(|e| format!("its plugin-api version is unreadable: {e}"))?;
     check_plugin_api(plugin_api)?;
     let manifest_json = match (module.manifest())() {
         RResult::ROk(json) => json,
@@ -141,6 +150,7 @@ fn load_one(path: &Path) -> Result<LoadedPlugin, String> {
         manifest,
         plugin_api: plugin_api.to_string(),
         module,
+        calls: GuardedCalls::default(),
     })
 }
 
@@ -191,7 +201,8 @@ fn describe_load_error(error: &LibraryError) -> String {
 
 /// The host's version of plugin-api.
 fn host_plugin_api() -> VersionNumber {
-    VersionNumber::new(abi_stable::sabi_types::VersionStrings::new(ABI_VERSION)).expect("plugin-api's own version parses")
+    VersionNumber::new(abi_stable::sabi_types::VersionStrings::new(ABI_VERSION))
+        .expect("plugin-api's own version parses")
 }
 
 /// A plugin built against plugin-api 1.x loads in a host with 1.y for every y >= x.

@@ -2,6 +2,7 @@
 //! ([`loader`]), and the context the host hands a plugin for each call ([`host_context`]).
 
 pub mod discovery;
+pub mod guarded_call;
 pub mod host_context;
 pub mod loader;
 

@@ -47,7 +47,7 @@ pub fn result(request: &Request, checks: &[RoleCheck]) -> ToolOutput {
         text.push_str("\nYou have no roles in this account.\n");
     }
     let structured = json!({
-        "accountId": request.account_id,
+        "accountId": request.account_id.to_string(),
         "roles": roles,
         "usable": usable,
         "checked": checks.len(),

@@ -1,6 +1,7 @@
 //! The tool's declaration. The host builds MCP listing, argument validation, the CLI verb
 //! (`check-access`) and its `--help` from this schema, so it is the one place parameters live.
 
+use mcp_aws_sso_plugin_api::kit::schema;
 use mcp_aws_sso_plugin_api::{ToolAnnotations, ToolSpec};
 use serde_json::json;
 
@@ -14,23 +15,19 @@ pub fn check_access() -> ToolSpec {
                       short-lived credentials for each (or for one named role), and reports when they expire \
                       or why they could not be obtained. Never shows the credentials."
             .into(),
-        input_schema: json!({
-            "type": "object",
-            "properties": {
-                "accountId": {
-                    "type": "string",
-                    "pattern": "^[0-9]{12}$",
-                    "description": "The 12-digit AWS account id"
-                },
-                "roleName": {
-                    "type": "string",
-                    "pattern": "^[\\w+=,.@-]{1,64}$",
-                    "description": "Check only this role (default: every role you have in the account)"
-                }
-            },
-            "required": ["accountId"],
-            "additionalProperties": false
-        }),
+        input_schema: schema::object(
+            [
+                ("accountId", schema::account_id()),
+                (
+                    "roleName",
+                    schema::described(
+                        schema::role_name(),
+                        "Check only this role (default: every role you have in the account)",
+                    ),
+                ),
+            ],
+            &["accountId"],
+        ),
         output_schema: Some(json!({
             "type": "object",
             "properties": {

@@ -1,6 +1,9 @@
 //! A test-only plugin that exercises every `HostContext` capability and every failure mode the
-//! host must survive: a panic, a slow call with progress and cancellation, typed errors, and a
-//! completed-but-failed output. The end-to-end tests load it next to the real plugins.
+//! host must survive: a panic, a slow call with progress and cancellation, typed errors, a
+//! completed-but-failed output, and on purpose misbehaviour the host must contain: a call that
+//! ignores cancellation and sleeps on (`testkit_stubborn`), a flood of output
+//! (`testkit_flood`), and a tool that writes a file without claiming to be read-only
+//! (`testkit_write_file`). The end-to-end tests load it next to the real plugins.
 
 use std::thread;
 use std::time::Duration;
@@ -24,6 +27,11 @@ fn spec(name: &str, title: &str, description: &str, input_schema: Value) -> Tool
     }
 }
 
+fn read_only(mut spec: ToolSpec) -> ToolSpec {
+    spec.annotations = ToolAnnotations::read_only();
+    spec
+}
+
 impl Plugin for Testkit {
     fn manifest(&self) -> Manifest {
         Manifest {
@@ -32,7 +40,7 @@ impl Plugin for Testkit {
             description: "Test-only plugin".into(),
             enforces_read_only: false,
             tools: vec![
-                spec(
+                read_only(spec(
                     "testkit_context",
                     "Show host context",
                     "Reports what the host context answers",
@@ -40,7 +48,48 @@ impl Plugin for Testkit {
                         "accountId": {"type": "string"}, "roleName": {"type": "string"},
                         "service": {"type": "string", "default": "ssm"}
                     }}),
-                ),
+                )),
+                read_only(spec(
+                    "team_x",
+                    "Team X",
+                    "A tool whose CLI verb `team-x` the verb-twin plugin's `team-x` would collide with",
+                    json!({"type": "object", "properties": {}}),
+                )),
+                read_only(spec(
+                    "testkit_noop",
+                    "No-op",
+                    "Answers at once: measures the host's own cost of a plugin call",
+                    json!({"type": "object", "properties": {}}),
+                )),
+                read_only(spec(
+                    "testkit_stubborn",
+                    "Stubborn call",
+                    "Sleeps, ignoring cancellation, then writes `doneMarker` if given",
+                    json!({"type": "object", "properties": {
+                        "seconds": {"type": "integer", "minimum": 0, "default": 30},
+                        "doneMarker": {"type": "string"},
+                        "timeoutSeconds": {"type": "integer", "minimum": 1}
+                    }}),
+                )),
+                read_only(spec(
+                    "testkit_flood",
+                    "Flood",
+                    "Returns `chars` characters of numbered lines",
+                    json!({"type": "object", "properties": {
+                        "chars": {"type": "integer", "minimum": 1, "maximum": 50000000}
+                    }, "required": ["chars"]}),
+                )),
+                ToolSpec {
+                    annotations: ToolAnnotations::destructive(),
+                    ..spec(
+                        "testkit_write_file",
+                        "Write a file",
+                        "Writes `content` to `path`: a tool that changes the machine",
+                        json!({"type": "object", "properties": {
+                            "path": {"type": "string"}, "content": {"type": "string", "default": "written"}
+                        }, "required": ["path"]}),
+                    )
+                },
                 spec(
                     "testkit_slow",
                     "Slow call",
@@ -78,6 +127,22 @@ impl Plugin for Testkit {
         match tool {
             "testkit_context" => Ok(context(&args, host)),
             "testkit_slow" => slow(&args, host),
+            "testkit_noop" => Ok(ToolOutput::text("ok")),
+            "team_x" => Ok(ToolOutput::text("testkit team_x answered")),
+            "testkit_stubborn" => {
+                thread::sleep(Duration::from_secs(args["seconds"].as_u64().unwrap_or(30)));
+                if let Some(marker) = args["doneMarker"].as_str() {
+                    let _ = std::fs::write(marker, "finished");
+                }
+                Ok(ToolOutput::text("stubborn call finished"))
+            }
+            "testkit_flood" => Ok(ToolOutput::text(flood(args["chars"].as_u64().unwrap_or(1) as usize))),
+            "testkit_write_file" => {
+                let path = args["path"].as_str().unwrap_or_default();
+                std::fs::write(path, args["content"].as_str().unwrap_or("written"))
+                    .map_err(|e| ToolError::failed(format!("cannot write {path}: {e}")))?;
+                Ok(ToolOutput::text(format!("wrote {path}")))
+            }
             "testkit_panic" => panic!("testkit was asked to panic"),
             "testkit_error" => {
                 let kind: ErrorKind = serde_json::from_value(args["kind"].clone()).unwrap_or(ErrorKind::Other);
@@ -117,6 +182,18 @@ fn context(args: &Value, host: &Host) -> ToolOutput {
         "roles": roles,
     });
     ToolOutput::text(format!("```json\n{report:#}\n```")).with_structured(report)
+}
+
+/// Exactly `chars` characters: lines `line 0000001 xxxx…`, so a reader can tell what was cut.
+fn flood(chars: usize) -> String {
+    let mut text = String::with_capacity(chars + 64);
+    let mut n = 0;
+    while text.len() < chars {
+        n += 1;
+        text.push_str(&format!("line {n:07} {}\n", "x".repeat(50)));
+    }
+    text.truncate(chars);
+    text
 }
 
 fn slow(args: &Value, host: &Host) -> Result<ToolOutput, ToolError> {
