@@ -309,6 +309,7 @@ mod tests {
             input_schema: serde_json::json!({"type": "object"}),
             output_schema: None,
             annotations: Default::default(),
+            ..Default::default()
         }
     }
 
