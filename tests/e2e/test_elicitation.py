@@ -162,3 +162,30 @@ def test_consent_on_2026_07_28_accept_creates_and_decline_changes_nothing(bucket
         assert refused.is_error and "declined" in text_of(refused)
         assert len(declining.messages) == 1
     assert keys_in_bucket(bucket_host) == {"keep.txt", "via-2026.txt"}
+
+
+# ------------------------------------------------------------------ aws_sso_login, URL mode
+
+
+def test_login_offers_its_url_through_url_mode_elicitation(sso, host):
+    seen = []
+
+    async def person(context, params):
+        seen.append(params)
+        return types.ElicitResult(action="accept")
+
+    async def scenario(options):
+        async with host.mcp(client_options=options) as session:
+            return await session.call_tool("aws_sso_login", {"launchBrowser": False, "autoPoll": False})
+
+    result = anyio.run(scenario, {"elicitation_callback": person})
+    text = text_of(result)
+    assert not result.is_error, text
+    [params] = seen
+    assert params.mode == "url"
+    assert params.url.startswith("http") and params.url in text
+    assert "answer: accept" in text
+
+    # A client without elicitation gets the code and URL in the result only.
+    plain = text_of(anyio.run(scenario, {}))
+    assert "offered through your MCP client" not in plain

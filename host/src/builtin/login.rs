@@ -42,7 +42,13 @@ impl LoginTool {
         Ok(match outcome {
             LoginOutcome::AlreadyLoggedIn(token) => authenticated(&session, &token, "already_authenticated"),
             LoginOutcome::Completed(token) => authenticated(&session, &token, "authenticated"),
-            LoginOutcome::Pending { login, reused } => pending(&session, &login, reused),
+            LoginOutcome::Pending { login, reused } => {
+                let mut output = pending(&session, &login, reused);
+                if let Some(note) = offer_url(ctx, &login).await {
+                    output.text.push_str(&note);
+                }
+                output
+            }
         })
     }
 
@@ -63,6 +69,31 @@ impl LoginTool {
             .login_and_wait(options, ctx.cancellation(), &announce, checks, &on_wait)
             .await?)
     }
+}
+
+/// Offers the verification page to the person through the MCP client (URL-mode elicitation),
+/// when the client supports it: the page opens on the person's side, out of the model's hands.
+/// Best effort: the code and URL are in the result anyway.
+async fn offer_url(ctx: &CallContext, login: &PendingLogin) -> Option<String> {
+    let input = ctx.client_input().filter(|input| input.capabilities().elicitation_url)?;
+    let auth = &login.authorization;
+    let request = json!({
+        "method": "elicitation/create",
+        "params": {
+            "mode": "url",
+            "message": format!("Sign in to AWS SSO: approve the code {} on this page.", auth.user_code),
+            "url": auth.verification_uri_complete,
+            "elicitationId": format!("aws-sso-login-{}", auth.user_code),
+        }
+    });
+    let answers = input
+        .request([("aws_sso_login".to_string(), request)].into_iter().collect())
+        .await
+        .ok()?;
+    let action = answers.get("aws_sso_login")?.get("action")?.as_str()?.to_string();
+    Some(format!(
+        "\n\nThe sign-in page was also offered through your MCP client (answer: {action})."
+    ))
 }
 
 /// One message per line read from stdin, read on a plain thread: a pending read must never keep
