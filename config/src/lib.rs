@@ -31,7 +31,7 @@ mod secret;
 mod source;
 mod values;
 
-pub use config::{Confirm, Config, ConfigFiles, HttpSettings, SsoSettings, Transport};
+pub use config::{Config, ConfigFiles, Confirm, HttpSettings, SsoSettings, Transport};
 pub use error::ConfigError;
 pub use secret::Secret;
 pub use source::Source;

@@ -4,7 +4,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 use crate::aws_profile::{self, AwsConfigFile};
-use crate::config::{Confirm, Config, ConfigFiles, HttpSettings, SsoSettings, Transport};
+use crate::config::{Config, ConfigFiles, Confirm, HttpSettings, SsoSettings, Transport};
 use crate::configs_json;
 use crate::error::ConfigError;
 use crate::keys::{self, defaults};
@@ -92,7 +92,12 @@ impl Config {
             )
         })?;
         let read_only = r.or_default(keys::MCP_AWS_SSO_READ_ONLY, BOOLEAN, values::boolean, false)?;
-        let confirm = r.or_default(keys::MCP_AWS_SSO_CONFIRM, "never, mutations or all", Confirm::parse, Confirm::Never)?;
+        let confirm = r.or_default(
+            keys::MCP_AWS_SSO_CONFIRM,
+            "never, mutations or all",
+            Confirm::parse,
+            Confirm::Never,
+        )?;
         let accounts_cache_ttl = r.or_default(
             keys::MCP_AWS_SSO_ACCOUNTS_CACHE_TTL,
             SECONDS,

@@ -2,7 +2,7 @@
 
 use serde_json::{Map, Value};
 
-use crate::config::{Confirm, Config};
+use crate::config::{Config, Confirm};
 
 impl Config {
     /// The plugin's configs.json section with the host-wide settings every plugin must honour:

@@ -50,11 +50,21 @@ fn a_section_cannot_lift_read_only_mode() {
 #[test]
 fn a_section_can_ask_about_more_but_never_less_than_mcp_aws_sso_confirm() {
     let mut home = Home::new();
-    home.configs_json(r#"{"aws-sso": {"plugins": {"exec-command": {"confirm": "never"}, "ec2-exec": {"confirm": "all"}}}}"#);
+    home.configs_json(
+        r#"{"aws-sso": {"plugins": {"exec-command": {"confirm": "never"}, "ec2-exec": {"confirm": "all"}}}}"#,
+    );
     home.set("MCP_AWS_SSO_CONFIRM", "mutations");
     let config = home.config();
-    assert_eq!(config.plugin_config("exec-command")["confirm"], json!("mutations"), "cannot lower it");
-    assert_eq!(config.plugin_config("ec2-exec")["confirm"], json!("all"), "can raise it");
+    assert_eq!(
+        config.plugin_config("exec-command")["confirm"],
+        json!("mutations"),
+        "cannot lower it"
+    );
+    assert_eq!(
+        config.plugin_config("ec2-exec")["confirm"],
+        json!("all"),
+        "can raise it"
+    );
     assert_eq!(config.plugin_config("other")["confirm"], json!("mutations"));
 }
 
@@ -63,7 +73,10 @@ fn a_bad_confirm_value_is_an_error_naming_the_key() {
     let mut home = Home::new();
     home.set("MCP_AWS_SSO_CONFIRM", "sometimes");
     let text = home.error();
-    assert!(text.contains("MCP_AWS_SSO_CONFIRM") && text.contains("never, mutations or all"), "{text}");
+    assert!(
+        text.contains("MCP_AWS_SSO_CONFIRM") && text.contains("never, mutations or all"),
+        "{text}"
+    );
 }
 
 #[test]

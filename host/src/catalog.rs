@@ -21,17 +21,25 @@ impl Catalog {
         let name = &plugin.manifest.name;
         for prompt in &plugin.manifest.prompts {
             if self.prompts.contains_key(&prompt.name) {
-                tracing::warn!("plugin {name}: prompt `{}` is already served by another plugin", prompt.name);
+                tracing::warn!(
+                    "plugin {name}: prompt `{}` is already served by another plugin",
+                    prompt.name
+                );
                 continue;
             }
-            self.prompts.insert(prompt.name.clone(), (prompt.clone(), plugin.clone()));
+            self.prompts
+                .insert(prompt.name.clone(), (prompt.clone(), plugin.clone()));
         }
         for resource in &plugin.manifest.resources {
             if self.resources.contains_key(&resource.uri) {
-                tracing::warn!("plugin {name}: resource `{}` is already served by another plugin", resource.uri);
+                tracing::warn!(
+                    "plugin {name}: resource `{}` is already served by another plugin",
+                    resource.uri
+                );
                 continue;
             }
-            self.resources.insert(resource.uri.clone(), (resource.clone(), plugin.clone()));
+            self.resources
+                .insert(resource.uri.clone(), (resource.clone(), plugin.clone()));
         }
         for template in &plugin.manifest.resource_templates {
             self.templates.push((template.clone(), plugin.clone()));
@@ -102,10 +110,14 @@ pub fn template_matches(template: &str, uri: &str) -> bool {
     let mut rest = uri;
     let mut parts = template.split('{');
     let Some(first) = parts.next() else { return false };
-    let Some(after) = rest.strip_prefix(first) else { return false };
+    let Some(after) = rest.strip_prefix(first) else {
+        return false;
+    };
     rest = after;
     for part in parts {
-        let Some((_, literal)) = part.split_once('}') else { return false };
+        let Some((_, literal)) = part.split_once('}') else {
+            return false;
+        };
         let end = if literal.is_empty() {
             rest.find('/').unwrap_or(rest.len())
         } else {
@@ -129,10 +141,19 @@ mod tests {
 
     #[test]
     fn templates_match_one_segment_per_variable() {
-        assert!(template_matches("test://template/{id}/data", "test://template/123/data"));
+        assert!(template_matches(
+            "test://template/{id}/data",
+            "test://template/123/data"
+        ));
         assert!(!template_matches("test://template/{id}/data", "test://template//data"));
-        assert!(!template_matches("test://template/{id}/data", "test://template/1/2/data"));
-        assert!(!template_matches("test://template/{id}/data", "test://template/1/datax"));
+        assert!(!template_matches(
+            "test://template/{id}/data",
+            "test://template/1/2/data"
+        ));
+        assert!(!template_matches(
+            "test://template/{id}/data",
+            "test://template/1/datax"
+        ));
         assert!(template_matches("x://{a}", "x://b"));
         assert!(!template_matches("x://{a}", "x://b/c"));
     }

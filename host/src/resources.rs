@@ -82,7 +82,9 @@ impl ResourceStore {
             )));
         }
         if resource.size() > MAX_TOTAL_BYTES {
-            return Err(ToolError::invalid_arguments("the resource is larger than the host keeps (64 MiB)"));
+            return Err(ToolError::invalid_arguments(
+                "the resource is larger than the host keeps (64 MiB)",
+            ));
         }
         let mut kept = self.kept.lock().unwrap_or_else(|p| p.into_inner());
         if let Some(existing) = kept.iter().find(|r| r.uri == resource.uri)

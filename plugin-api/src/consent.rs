@@ -76,7 +76,10 @@ pub fn confirm(host: &Host, message: &str, setting: ConfirmPolicy) -> Result<Con
     }
     // A key nobody can know in advance: on 2026-07-28 a client could otherwise send a
     // ready-made "accept" for a well-known key with its first request.
-    let key = format!("confirm-{:016x}", RandomState::new().hash_one(std::time::SystemTime::now()));
+    let key = format!(
+        "confirm-{:016x}",
+        RandomState::new().hash_one(std::time::SystemTime::now())
+    );
     let schema = json!({ "type": "object", "properties": {} });
     let answer = host.elicit_form(&key, message, schema)?;
     Ok(match answer.action {

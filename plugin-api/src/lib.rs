@@ -56,8 +56,8 @@ mod outcome;
 
 pub use abi::{ABI_VERSION, HostContext, HostContext_TO, HostContextBox, PluginMod, PluginModRef};
 pub use export::{__entry, Plugin};
-pub use host::{Credentials, Host, LogLevel};
 pub use features::{CompletionRef, CompletionSpec, PromptArgumentSpec, PromptSpec, ResourceSpec, ResourceTemplateSpec};
+pub use host::{Credentials, Host, LogLevel};
 pub use manifest::{Manifest, ToolAnnotations, ToolSpec};
 pub use outcome::{ErrorKind, ToolError, ToolOutput};
 

@@ -75,7 +75,9 @@ impl LoginTool {
 /// when the client supports it: the page opens on the person's side, out of the model's hands.
 /// Best effort: the code and URL are in the result anyway.
 async fn offer_url(ctx: &CallContext, login: &PendingLogin) -> Option<String> {
-    let input = ctx.client_input().filter(|input| input.capabilities().elicitation_url)?;
+    let input = ctx
+        .client_input()
+        .filter(|input| input.capabilities().elicitation_url)?;
     let auth = &login.authorization;
     let request = json!({
         "method": "elicitation/create",

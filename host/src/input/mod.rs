@@ -42,7 +42,9 @@ pub trait ClientInput: Send + Sync {
 /// declared. An error names the capability that is missing, so the person can act on it.
 pub fn check_requests(requests: &InputRequests, capabilities: &InputCapabilities) -> Result<(), ToolError> {
     if requests.is_empty() {
-        return Err(ToolError::invalid_arguments("an input request needs at least one entry"));
+        return Err(ToolError::invalid_arguments(
+            "an input request needs at least one entry",
+        ));
     }
     for (key, request) in requests {
         let method = request.get("method").and_then(Value::as_str).unwrap_or_default();
@@ -76,5 +78,8 @@ pub fn check_requests(requests: &InputRequests, capabilities: &InputCapabilities
 
 /// The error a call sees when there is no MCP client to ask (the CLI, or no client input).
 pub fn no_client() -> ToolError {
-    ToolError::new(ErrorKind::Unavailable, "there is no MCP client to ask for input in this call")
+    ToolError::new(
+        ErrorKind::Unavailable,
+        "there is no MCP client to ask for input in this call",
+    )
 }

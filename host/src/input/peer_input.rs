@@ -33,15 +33,19 @@ impl ClientInput for PeerInput {
             checked?;
             let mut sends = Vec::with_capacity(requests.len());
             for (key, request) in requests {
-                let request: ServerRequest = serde_json::from_value(request)
-                    .map_err(|e| ToolError::invalid_arguments(format!("input `{key}` is not a valid MCP request: {e}")))?;
+                let request: ServerRequest = serde_json::from_value(request).map_err(|e| {
+                    ToolError::invalid_arguments(format!("input `{key}` is not a valid MCP request: {e}"))
+                })?;
                 let peer = peer.clone();
                 sends.push(async move { (key, peer.send_request(request).await) });
             }
             let mut answers = BTreeMap::new();
             for (key, answer) in futures::future::join_all(sends).await {
                 let result = answer.map_err(|e| {
-                    ToolError::new(ErrorKind::Unavailable, format!("the MCP client did not answer input `{key}`: {e}"))
+                    ToolError::new(
+                        ErrorKind::Unavailable,
+                        format!("the MCP client did not answer input `{key}`: {e}"),
+                    )
                 })?;
                 let value = serde_json::to_value(&result).unwrap_or(Value::Null);
                 answers.insert(key, value);

@@ -162,7 +162,8 @@ impl InputRounds {
         });
         let cancel = CancellationToken::new();
         let task = tokio::spawn(run(input, cancel.clone()));
-        self.drive(key, RunningCall { task, asks, cancel }, request_cancel).await
+        self.drive(key, RunningCall { task, asks, cancel }, request_cancel)
+            .await
     }
 
     /// Continues the call parked under `state` with the client's answers.
@@ -239,7 +240,14 @@ impl InputRounds {
         }
     }
 
-    fn park(&self, key: RequestKey, pending: InputRequests, answered: InputAnswers, reply: Reply, call: RunningCall) -> Round {
+    fn park(
+        &self,
+        key: RequestKey,
+        pending: InputRequests,
+        answered: InputAnswers,
+        reply: Reply,
+        call: RunningCall,
+    ) -> Round {
         let mut input_requests = BTreeMap::new();
         for (name, request) in &pending {
             match to_input_request(name, request) {

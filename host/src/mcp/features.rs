@@ -24,7 +24,11 @@ fn from_json<T: DeserializeOwned>(mut value: Value, what: &str) -> Result<T, Mcp
 }
 
 pub fn list_prompts(app: &App) -> Result<ListPromptsResult, McpError> {
-    let prompts: Vec<Value> = app.catalog.prompts().map(|p| serde_json::to_value(p).unwrap_or_default()).collect();
+    let prompts: Vec<Value> = app
+        .catalog
+        .prompts()
+        .map(|p| serde_json::to_value(p).unwrap_or_default())
+        .collect();
     from_json(json!({ "prompts": prompts }), "the prompt list")
 }
 
@@ -42,7 +46,11 @@ pub fn list_resources(app: &App) -> Result<ListResourcesResult, McpError> {
 
 fn kept_listing(kept: &KeptResource) -> Value {
     let mut entry = json!({ "uri": kept.uri, "name": kept.name });
-    for (key, value) in [("title", &kept.title), ("description", &kept.description), ("mimeType", &kept.mime_type)] {
+    for (key, value) in [
+        ("title", &kept.title),
+        ("description", &kept.description),
+        ("mimeType", &kept.mime_type),
+    ] {
         if let Some(value) = value {
             entry[key] = json!(value);
         }
@@ -81,7 +89,10 @@ pub fn resource_not_found(uri: &str) -> McpError {
 pub fn read_result(uri: &str, outcome: Result<ToolOutput, ToolError>) -> Result<ReadResourceResult, McpError> {
     let output = outcome.map_err(|e| McpError::internal_error(format!("reading {uri} failed: {}", e.message), None))?;
     let structured = output.structured.unwrap_or(Value::Null);
-    let empty = structured.get("contents").and_then(Value::as_array).is_none_or(Vec::is_empty);
+    let empty = structured
+        .get("contents")
+        .and_then(Value::as_array)
+        .is_none_or(Vec::is_empty);
     if empty {
         return Err(resource_not_found(uri));
     }

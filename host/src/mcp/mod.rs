@@ -1,10 +1,10 @@
 //! The MCP front end: an rmcp server over the tool registry, on stdio or streamable HTTP.
 
 pub mod client_log;
+mod features;
 mod http;
 pub mod server;
 mod stdio;
-mod features;
 mod tool_result;
 
 use std::process::ExitCode;

@@ -18,9 +18,8 @@ use rmcp::model::{
     GetPromptRequestParams, GetPromptResponse, Implementation, InputResponses, ListPromptsResult,
     ListResourceTemplatesResult, ListResourcesResult, ListToolsResult, PaginatedRequestParams,
     ProgressNotificationParam, ReadResourceRequestParams, ReadResourceResponse, ReadResourceResult, Resource,
-    ResourceContents, ResourceUpdatedNotificationParam,
-    ServerCapabilities, ServerConfig, SetLevelRequestParams, SubscribeRequestParams, SubscriptionFilter,
-    UnsubscribeRequestParams,
+    ResourceContents, ResourceUpdatedNotificationParam, ServerCapabilities, ServerConfig, SetLevelRequestParams,
+    SubscribeRequestParams, SubscriptionFilter, UnsubscribeRequestParams,
 };
 use rmcp::service::{RequestContext, SubscriptionContext};
 use rmcp::{ErrorData as McpError, RoleServer, ServerHandler};
@@ -166,7 +165,9 @@ impl McpServer {
 }
 
 /// Progress notifications for `context`'s progress token, in order, from any thread.
-fn progress_forwarder(context: &RequestContext<RoleServer>) -> (Option<ProgressSink>, Option<tokio::task::JoinHandle<()>>) {
+fn progress_forwarder(
+    context: &RequestContext<RoleServer>,
+) -> (Option<ProgressSink>, Option<tokio::task::JoinHandle<()>>) {
     let Some(token) = context.meta.get_progress_token() else {
         return (None, None);
     };
@@ -256,8 +257,7 @@ impl ServerHandler for McpServer {
     ) -> Result<CallToolResponse, McpError> {
         if let Some(entry) = self.app.registry.get(&request.name) {
             let version = context.protocol_version();
-            let capabilities =
-                InputCapabilities::from_client(context.client_capabilities().as_ref(), version.as_ref());
+            let capabilities = InputCapabilities::from_client(context.client_capabilities().as_ref(), version.as_ref());
             let missing: Vec<&String> = entry
                 .spec
                 .requires_client_capabilities
@@ -317,7 +317,10 @@ impl ServerHandler for McpServer {
         context: RequestContext<RoleServer>,
     ) -> Result<GetPromptResponse, McpError> {
         let Some((_, plugin)) = self.app.catalog.prompt(&request.name) else {
-            return Err(McpError::invalid_params(format!("Unknown prompt: {}", request.name), None));
+            return Err(McpError::invalid_params(
+                format!("Unknown prompt: {}", request.name),
+                None,
+            ));
         };
         let plugin = plugin.clone();
         let args = json!({ "name": request.name, "arguments": request.arguments.clone().unwrap_or_default() });
@@ -351,7 +354,12 @@ impl ServerHandler for McpServer {
         request: CompleteRequestParams,
         _context: RequestContext<RoleServer>,
     ) -> Result<CompleteResult, McpError> {
-        features::complete(&self.app, &request.r#ref, &request.argument.name, &request.argument.value)
+        features::complete(
+            &self.app,
+            &request.r#ref,
+            &request.argument.name,
+            &request.argument.value,
+        )
     }
 
     async fn list_resources(
@@ -420,7 +428,11 @@ impl ServerHandler for McpServer {
         })
     }
 
-    async fn subscribe(&self, request: SubscribeRequestParams, context: RequestContext<RoleServer>) -> Result<(), McpError> {
+    async fn subscribe(
+        &self,
+        request: SubscribeRequestParams,
+        context: RequestContext<RoleServer>,
+    ) -> Result<(), McpError> {
         let first = {
             let mut subscriptions = self.subscriptions.lock().unwrap_or_else(|p| p.into_inner());
             let first = subscriptions.is_empty();
@@ -443,7 +455,9 @@ impl ServerHandler for McpServer {
                             Err(_) => break,
                         },
                     };
-                    let Some(subscriptions) = subscriptions.upgrade() else { break };
+                    let Some(subscriptions) = subscriptions.upgrade() else {
+                        break;
+                    };
                     if peer.is_transport_closed() {
                         break;
                     }

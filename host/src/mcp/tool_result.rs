@@ -63,8 +63,9 @@ fn read_content(blocks: Vec<Value>) -> Result<Vec<ContentBlock>, ToolError> {
     blocks
         .into_iter()
         .map(|block| {
-            serde_json::from_value(block)
-                .map_err(|e| ToolError::internal(format!("the tool returned a content block that is not valid MCP: {e}")))
+            serde_json::from_value(block).map_err(|e| {
+                ToolError::internal(format!("the tool returned a content block that is not valid MCP: {e}"))
+            })
         })
         .collect()
 }

@@ -56,20 +56,41 @@ impl Plugin for ConformancePlugin {
             ("test_image_content", "Returns image content"),
             ("test_audio_content", "Returns audio content"),
             ("test_embedded_resource", "Returns an embedded resource"),
-            ("test_multiple_content_types", "Returns text, image and resource content"),
+            (
+                "test_multiple_content_types",
+                "Returns text, image and resource content",
+            ),
             ("test_tool_with_logging", "Logs three messages while it runs"),
             ("test_tool_with_progress", "Reports progress 0, 50, 100 of 100"),
             ("test_error_handling", "Always fails"),
-            ("test_elicitation_sep1034_defaults", "Elicits a form whose fields all have defaults"),
-            ("test_elicitation_sep1330_enums", "Elicits a form with every enum variant"),
+            (
+                "test_elicitation_sep1034_defaults",
+                "Elicits a form whose fields all have defaults",
+            ),
+            (
+                "test_elicitation_sep1330_enums",
+                "Elicits a form with every enum variant",
+            ),
             ("test_input_required_result_elicitation", "Asks for a name"),
-            ("test_input_required_result_sampling", "Asks the client's model a question"),
+            (
+                "test_input_required_result_sampling",
+                "Asks the client's model a question",
+            ),
             ("test_input_required_result_list_roots", "Asks for the client's roots"),
             ("test_input_required_result_request_state", "Asks for a confirmation"),
-            ("test_input_required_result_multiple_inputs", "Asks three things at once"),
-            ("test_input_required_result_multi_round", "Asks two things one after the other"),
+            (
+                "test_input_required_result_multiple_inputs",
+                "Asks three things at once",
+            ),
+            (
+                "test_input_required_result_multi_round",
+                "Asks two things one after the other",
+            ),
             ("test_input_required_result_tampered_state", "Asks for a confirmation"),
-            ("test_input_required_result_capabilities", "Asks only what the client can answer"),
+            (
+                "test_input_required_result_capabilities",
+                "Asks only what the client can answer",
+            ),
         ]
         .into_iter()
         .map(|(name, description)| tool(name, description, no_args()))
@@ -109,7 +130,11 @@ impl Plugin for ConformancePlugin {
                     vec![argument("resourceUri", true)],
                 ),
                 prompt("test_prompt_with_image", "A prompt with an image", vec![]),
-                prompt("test_input_required_result_prompt", "A prompt that asks for context", vec![]),
+                prompt(
+                    "test_input_required_result_prompt",
+                    "A prompt that asks for context",
+                    vec![],
+                ),
             ],
             resources: vec![
                 ResourceSpec {
@@ -310,18 +335,32 @@ fn sampling(prompt: &str, max_tokens: u32) -> InputRequest {
 }
 
 fn prompt(args: &Value, host: &Host) -> Result<ToolOutput, ToolError> {
-    let arg = |name: &str| args.pointer(&format!("/arguments/{name}")).and_then(Value::as_str).unwrap_or_default().to_string();
+    let arg = |name: &str| {
+        args.pointer(&format!("/arguments/{name}"))
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string()
+    };
     let user = |content: Value| json!({"role": "user", "content": content});
     let (description, messages) = match args["name"].as_str().unwrap_or_default() {
-        "test_simple_prompt" => ("A simple prompt", vec![user(json!({"type": "text", "text": "This is a simple prompt for testing."}))]),
+        "test_simple_prompt" => (
+            "A simple prompt",
+            vec![user(
+                json!({"type": "text", "text": "This is a simple prompt for testing."}),
+            )],
+        ),
         "test_prompt_with_arguments" => (
             "A prompt with arguments",
-            vec![user(json!({"type": "text", "text": format!("Prompt with arguments: arg1='{}', arg2='{}'", arg("arg1"), arg("arg2"))}))],
+            vec![user(
+                json!({"type": "text", "text": format!("Prompt with arguments: arg1='{}', arg2='{}'", arg("arg1"), arg("arg2"))}),
+            )],
         ),
         "test_prompt_with_embedded_resource" => (
             "A prompt with an embedded resource",
             vec![
-                user(json!({"type": "resource", "resource": {"uri": arg("resourceUri"), "mimeType": "text/plain", "text": "Embedded resource content for testing."}})),
+                user(
+                    json!({"type": "resource", "resource": {"uri": arg("resourceUri"), "mimeType": "text/plain", "text": "Embedded resource content for testing."}}),
+                ),
                 user(json!({"type": "text", "text": "Please process the embedded resource above."})),
             ],
         ),
@@ -333,10 +372,19 @@ fn prompt(args: &Value, host: &Host) -> Result<ToolOutput, ToolError> {
             ],
         ),
         "test_input_required_result_prompt" => {
-            let schema = json!({"type": "object", "properties": {"context": {"type": "string"}}, "required": ["context"]});
+            let schema =
+                json!({"type": "object", "properties": {"context": {"type": "string"}}, "required": ["context"]});
             let answer = host.elicit_form("user_context", "What context should the prompt use?", schema)?;
-            let context = answer.content.as_ref().and_then(|c| c["context"].as_str()).unwrap_or_default().to_string();
-            ("A prompt with elicited context", vec![user(json!({"type": "text", "text": format!("Context: {context}")}))])
+            let context = answer
+                .content
+                .as_ref()
+                .and_then(|c| c["context"].as_str())
+                .unwrap_or_default()
+                .to_string();
+            (
+                "A prompt with elicited context",
+                vec![user(json!({"type": "text", "text": format!("Context: {context}")}))],
+            )
         }
         other => return Err(ToolError::invalid_arguments(format!("no prompt `{other}`"))),
     };
@@ -345,10 +393,15 @@ fn prompt(args: &Value, host: &Host) -> Result<ToolOutput, ToolError> {
 
 fn resource(uri: &str) -> Result<ToolOutput, ToolError> {
     let content = match uri {
-        "test://static-text" => json!({"uri": uri, "mimeType": "text/plain", "text": "This is the content of the static text resource."}),
+        "test://static-text" => {
+            json!({"uri": uri, "mimeType": "text/plain", "text": "This is the content of the static text resource."})
+        }
         "test://static-binary" => json!({"uri": uri, "mimeType": "image/png", "blob": PNG}),
         "test://watched-resource" => json!({"uri": uri, "mimeType": "text/plain", "text": "Watched resource content."}),
-        _ => match uri.strip_prefix("test://template/").and_then(|rest| rest.strip_suffix("/data")) {
+        _ => match uri
+            .strip_prefix("test://template/")
+            .and_then(|rest| rest.strip_suffix("/data"))
+        {
             Some(id) => json!({
                 "uri": uri,
                 "mimeType": "application/json",
