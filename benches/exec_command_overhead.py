@@ -16,7 +16,8 @@ temporary HOME signed in through the device flow):
    builds (region, no pager, the endpoint overrides).
 3. The same pair with a stub `aws` that prints `{}` and exits: the AWS CLI's own start-up (~0.5 s of
    Python, with tens of ms of jitter) no longer hides the few milliseconds the tool adds, so this
-   pair isolates the overhead.
+   pair isolates the overhead; once with the per-call sandbox (the default) and once with
+   MCP_AWS_SSO_EXEC_SANDBOX=off, so the sandbox's own cost shows.
 
 Runs are interleaved (tool, direct, tool, direct, ...) so drift hits both sides alike. Prints the
 medians and their differences; asserts nothing.
@@ -93,7 +94,9 @@ def cached_role_credentials(home: Path) -> dict:
 
 
 def direct_env(setup_env: dict, credentials: dict, region: str) -> dict:
-    """What the plugin gives the child: the host's environment, the role's keys and the region."""
+    """The direct run's environment: the host's, the role's keys and the region. (The tool's child
+    gets less — its sandbox's allow-listed environment, HOME and config — and the tool pays for
+    creating and removing that sandbox on every call, which is part of the overhead measured.)"""
     env = {k: v for k, v in setup_env.items()
            if k not in ("AWS_SHARED_CREDENTIALS_FILE",) and not k.startswith("MCP_AWS_SSO_")}
     env.update(AWS_ACCESS_KEY_ID=credentials["AccessKeyId"], AWS_SECRET_ACCESS_KEY=credentials["SecretAccessKey"],
@@ -129,6 +132,7 @@ async def measure(setup, iterations: int, aws_path: str, env_overrides: dict, la
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--iterations", type=int, default=30)
+    parser.add_argument("--stub-only", action="store_true", help="skip the real AWS CLI pair")
     parser.add_argument("--profile", default=os.environ.get("MCP_AWS_SSO_PROFILE", "release"),
                         help="cargo profile directory of the binary and plugins (default: release)")
     options = parser.parse_args()
@@ -158,9 +162,14 @@ def main() -> None:
                 stub.chmod(0o755)
                 stub_path = f"{stub_dir}{os.pathsep}{VENV_BIN}{os.pathsep}/usr/bin{os.pathsep}/bin"
 
-                real = anyio.run(measure, setup, options.iterations, venv_bin("aws"), {}, "real aws CLI v1")
-                stubbed = anyio.run(measure, setup, options.iterations, str(stub), {"PATH": stub_path},
-                                    "stub aws (echo {})")
+                rows = []
+                if not options.stub_only:
+                    rows.append(anyio.run(measure, setup, options.iterations, venv_bin("aws"), {}, "real aws CLI v1"))
+                rows.append(anyio.run(measure, setup, options.iterations, str(stub), {"PATH": stub_path},
+                                      "stub aws, sandbox on"))
+                # The same without the per-call sandbox: what creating and removing it costs.
+                rows.append(anyio.run(measure, setup, options.iterations, str(stub),
+                                      {"PATH": stub_path, "MCP_AWS_SSO_EXEC_SANDBOX": "off"}, "stub aws, sandbox off"))
         finally:
             moto.terminate()
             moto.wait(10)
@@ -168,7 +177,7 @@ def main() -> None:
     print(f"binary: {HOST_BINARY}")
     print(f"command: {COMMAND}   iterations: {options.iterations} each, interleaved, credentials warm")
     print(f"{'':22} {'tool median':>12} {'direct median':>14} {'overhead':>10} {'tool p90':>10} {'direct p90':>11}")
-    for row in (real, stubbed):
+    for row in rows:
         print(f"{row['label']:22} {row['tool']:9.1f} ms {row['direct']:11.1f} ms {row['overhead']:7.1f} ms "
               f"{row['tool_p90']:7.1f} ms {row['direct_p90']:8.1f} ms")
 

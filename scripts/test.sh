@@ -10,6 +10,12 @@ if [ ! -x .venv/bin/python ]; then
 fi
 .venv/bin/pip install --quiet --disable-pip-version-check -r tests/requirements.txt
 
+# The real AWS CLI v2 (Debian's 2.9.19): tests/e2e/test_exec_sandbox.py runs its attacks with it too.
+if [ ! -x /usr/bin/aws ]; then
+  apt-get update
+  DEBIAN_FRONTEND=noninteractive apt-get install -y awscli
+fi
+
 cargo build --workspace --locked
 # The ABI compatibility fixtures (tests/compat): a plugin built against the frozen plugin-api
 # 1.0.0, and libraries named like plugin-api at a newer minor, the next ABI, another layout.

@@ -32,6 +32,8 @@ pub struct Config {
     pub call_timeout: Duration,
     /// `MCP_AWS_SSO_MAX_OUTPUT`: cap on the characters of text a tool returns.
     pub max_output_chars: usize,
+    /// What `aws_sso_exec_command` may do on this machine (`MCP_AWS_SSO_EXEC_*`, `MCP_AWS_SSO_AWS_CLI`).
+    pub exec: crate::ExecSettings,
     /// Per-plugin sections from configs.json's `plugins` object, by plugin name. Plugins get
     /// theirs through [`Config::plugin_config`], which adds the host-wide limits.
     pub plugins: serde_json::Map<String, serde_json::Value>,

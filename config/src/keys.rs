@@ -41,6 +41,14 @@ pub const MCP_AWS_SSO_ACCOUNTS_CACHE_TTL: &str = "MCP_AWS_SSO_ACCOUNTS_CACHE_TTL
 pub const MCP_AWS_SSO_CALL_TIMEOUT: &str = "MCP_AWS_SSO_CALL_TIMEOUT";
 /// Maximum characters of text a tool returns.
 pub const MCP_AWS_SSO_MAX_OUTPUT: &str = "MCP_AWS_SSO_MAX_OUTPUT";
+/// `aws_sso_exec_command`: run the AWS CLI in a private sandbox (`on`, the default, or `off`).
+pub const MCP_AWS_SSO_EXEC_SANDBOX: &str = "MCP_AWS_SSO_EXEC_SANDBOX";
+/// `aws_sso_exec_command`: comma-separated URL prefixes `--endpoint-url` may use, and `no-verify-ssl`.
+pub const MCP_AWS_SSO_EXEC_ALLOWED_ENDPOINTS: &str = "MCP_AWS_SSO_EXEC_ALLOWED_ENDPOINTS";
+/// `aws_sso_exec_command`: the directory local files are confined to.
+pub const MCP_AWS_SSO_EXEC_WORKDIR: &str = "MCP_AWS_SSO_EXEC_WORKDIR";
+/// `aws_sso_exec_command`: the `aws` executable (default: the first `aws` on `PATH`).
+pub const MCP_AWS_SSO_AWS_CLI: &str = "MCP_AWS_SSO_AWS_CLI";
 
 /// All keys, in the order they are validated and reported.
 pub const ALL: &[&str] = &[
@@ -62,6 +70,10 @@ pub const ALL: &[&str] = &[
     MCP_AWS_SSO_ACCOUNTS_CACHE_TTL,
     MCP_AWS_SSO_CALL_TIMEOUT,
     MCP_AWS_SSO_MAX_OUTPUT,
+    MCP_AWS_SSO_EXEC_SANDBOX,
+    MCP_AWS_SSO_EXEC_ALLOWED_ENDPOINTS,
+    MCP_AWS_SSO_EXEC_WORKDIR,
+    MCP_AWS_SSO_AWS_CLI,
 ];
 
 /// Defaults for keys that always have a value. Typed, and recorded in the provenance as

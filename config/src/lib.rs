@@ -22,6 +22,7 @@ mod aws_profile;
 mod config;
 pub mod configs_json;
 mod error;
+mod exec_settings;
 mod help;
 pub mod keys;
 mod layers;
@@ -33,5 +34,6 @@ mod values;
 
 pub use config::{Config, ConfigFiles, Confirm, HttpSettings, SsoSettings, Transport};
 pub use error::ConfigError;
+pub use exec_settings::ExecSettings;
 pub use secret::Secret;
 pub use source::Source;

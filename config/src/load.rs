@@ -7,6 +7,7 @@ use crate::aws_profile::{self, AwsConfigFile};
 use crate::config::{Config, ConfigFiles, Confirm, HttpSettings, SsoSettings, Transport};
 use crate::configs_json;
 use crate::error::ConfigError;
+use crate::exec_settings::{self, ExecSettings};
 use crate::keys::{self, defaults};
 use crate::layers::{Layer, Stack};
 use crate::secret::Secret;
@@ -37,6 +38,7 @@ impl Config {
     /// Loads from an explicit environment map and home directory; nothing global is read, so
     /// tests (and embedders) can run side by side.
     pub fn load_from(env: &HashMap<String, String>, home: &Path) -> Result<Config, ConfigError> {
+        let env_map = env;
         let configs_json_path = configs_json::path(home);
         let json = configs_json::read(&configs_json_path)?;
         let env = Layer::from_env(env);
@@ -121,6 +123,28 @@ impl Config {
             defaults::MAX_OUTPUT_CHARS,
         )?;
 
+        let exec = ExecSettings {
+            sandbox: r.or_default(keys::MCP_AWS_SSO_EXEC_SANDBOX, "on or off", exec_settings::switch, true)?,
+            allowed_endpoints: r
+                .checked(
+                    keys::MCP_AWS_SSO_EXEC_ALLOWED_ENDPOINTS,
+                    "a comma-separated list of http(s) URLs and `no-verify-ssl`",
+                    exec_settings::endpoint_list,
+                )?
+                .unwrap_or_default(),
+            workdir: r.or_default(
+                keys::MCP_AWS_SSO_EXEC_WORKDIR,
+                "an absolute directory path",
+                |t| exec_settings::absolute_path(t, home),
+                exec_settings::default_workdir(env_map, home),
+            )?,
+            aws_cli: r.checked(
+                keys::MCP_AWS_SSO_AWS_CLI,
+                "the absolute path of the aws executable",
+                |t| exec_settings::absolute_path(t, home),
+            )?,
+        };
+
         let provenance = reader.provenance;
         // An explicit name is the user's choice of cache key; otherwise the session counts only
         // if it is where the start URL came from (an env start URL must not share its cache).
@@ -149,6 +173,7 @@ impl Config {
             accounts_cache_ttl,
             call_timeout,
             max_output_chars,
+            exec,
             plugins: json.plugins,
             home: home.to_owned(),
             provenance,

@@ -6,7 +6,8 @@ use crate::config::{Config, Confirm};
 
 impl Config {
     /// The plugin's configs.json section with the host-wide settings every plugin must honour:
-    /// `{"readOnly": bool, "confirm": "never|mutations|all", "callTimeoutSeconds": n, "maxOutputChars": n, ...section}`.
+    /// `{"readOnly": bool, "confirm": "never|mutations|all", "callTimeoutSeconds": n, "maxOutputChars": n,
+    /// ...section}`, plus the exec settings (`execSandbox`, `execAllowedEndpoints`, `execWorkdir`, `awsCli`).
     ///
     /// The section may tune `callTimeoutSeconds` and `maxOutputChars` for its plugin (they are
     /// defaults, not ceilings), but it can only tighten `readOnly`: a host started read-only
@@ -30,6 +31,19 @@ impl Config {
                 };
                 merged.insert(key.clone(), value);
             }
+        }
+        // The exec settings are the host's (keys with sources and validation), not a section's.
+        merged.insert("execSandbox".into(), Value::Bool(self.exec.sandbox));
+        merged.insert(
+            "execAllowedEndpoints".into(),
+            Value::from(self.exec.allowed_endpoints.clone()),
+        );
+        merged.insert(
+            "execWorkdir".into(),
+            Value::from(self.exec.workdir.to_string_lossy().into_owned()),
+        );
+        if let Some(aws_cli) = &self.exec.aws_cli {
+            merged.insert("awsCli".into(), Value::from(aws_cli.to_string_lossy().into_owned()));
         }
         Value::Object(merged)
     }

@@ -19,13 +19,21 @@ fn sections_are_handed_over_with_host_wide_settings() {
     home.configs_json(FILE);
     let config = home.config();
     assert_eq!(config.plugins.len(), 2);
+    let workdir = config.exec.workdir.to_string_lossy().into_owned();
+    let exec = json!({"execSandbox": true, "execAllowedEndpoints": [], "execWorkdir": workdir});
+    let with_exec = |mut value: serde_json::Value| {
+        value.as_object_mut().unwrap().extend(exec.as_object().unwrap().clone());
+        value
+    };
     assert_eq!(
         config.plugin_config("exec-command"),
-        json!({"readOnly": false, "confirm": "never", "callTimeoutSeconds": 120, "maxOutputChars": 5000, "allowedServices": ["s3", "ec2"]})
+        with_exec(
+            json!({"readOnly": false, "confirm": "never", "callTimeoutSeconds": 120, "maxOutputChars": 5000, "allowedServices": ["s3", "ec2"]})
+        )
     );
     assert_eq!(
         config.plugin_config("unknown"),
-        json!({"readOnly": false, "confirm": "never", "callTimeoutSeconds": 120, "maxOutputChars": 40000})
+        with_exec(json!({"readOnly": false, "confirm": "never", "callTimeoutSeconds": 120, "maxOutputChars": 40000}))
     );
 }
 
@@ -84,4 +92,41 @@ fn plugins_come_from_the_chosen_section_only() {
     let home = Home::new();
     home.configs_json(r#"{"aws-sso": {}, "mcp-server-aws-sso": {"plugins": {"exec-command": {"x": 1}}}}"#);
     assert!(home.config().plugins.is_empty());
+}
+
+#[test]
+fn exec_settings_are_validated_and_handed_over() {
+    let mut home = Home::new();
+    home.set("MCP_AWS_SSO_EXEC_SANDBOX", "off");
+    home.set(
+        "MCP_AWS_SSO_EXEC_ALLOWED_ENDPOINTS",
+        "http://127.0.0.1:5000, no-verify-ssl",
+    );
+    home.set("MCP_AWS_SSO_EXEC_WORKDIR", "/srv/aws-work");
+    home.set("MCP_AWS_SSO_AWS_CLI", "/usr/local/bin/aws");
+    home.configs_json(r#"{"aws-sso": {"plugins": {"exec-command": {"execSandbox": true}}}}"#);
+    let plugin = home.config().plugin_config("exec-command");
+    assert_eq!(
+        plugin["execSandbox"],
+        json!(false),
+        "a section cannot change the host's exec settings"
+    );
+    assert_eq!(
+        plugin["execAllowedEndpoints"],
+        json!(["http://127.0.0.1:5000", "no-verify-ssl"])
+    );
+    assert_eq!(plugin["execWorkdir"], json!("/srv/aws-work"));
+    assert_eq!(plugin["awsCli"], json!("/usr/local/bin/aws"));
+
+    for (key, value) in [
+        ("MCP_AWS_SSO_EXEC_SANDBOX", "sometimes"),
+        ("MCP_AWS_SSO_EXEC_ALLOWED_ENDPOINTS", "127.0.0.1:5000"),
+        ("MCP_AWS_SSO_EXEC_WORKDIR", "relative/dir"),
+        ("MCP_AWS_SSO_AWS_CLI", "aws"),
+    ] {
+        let mut home = Home::new();
+        home.set(key, value);
+        let error = home.error();
+        assert!(error.contains(key) && error.contains("environment"), "{key}: {error}");
+    }
 }

@@ -294,9 +294,10 @@ def test_invalid_arguments_name_the_field(aws_host):
 
 
 def test_missing_aws_binary_gives_install_guidance(aws_host, tmp_path):
+    # A PATH that truly has no `aws`: an empty directory only (the host needs nothing from PATH).
     empty = tmp_path / "empty-bin"
     empty.mkdir()
-    path = f"{empty}{os.pathsep}/usr/bin{os.pathsep}/bin"
+    path = str(empty)
     result = call_one(aws_host, args("aws sts get-caller-identity"), PATH=path)
     text = text_of(result)
     assert result.is_error
@@ -374,7 +375,7 @@ echo '{{"Account": "{ACCOUNT}"}}'
 
 
 def test_the_child_gets_only_the_role_credentials_and_secrets_never_show(aws_host, tmp_path):
-    path = stub_aws(tmp_path / "bin", "env | sort\n")
+    path = stub_aws(tmp_path / "bin", 'env | sort\necho "CREDENTIALS_BYTES=$(wc -c < "$AWS_SHARED_CREDENTIALS_FILE")"\n')
     result = call_one(
         aws_host, args("aws configure export-credentials", region="eu-central-1"), PATH=path,
         AWS_DEFAULT_PROFILE="someone-else", AWS_CONTAINER_CREDENTIALS_FULL_URI="http://169.254.170.23/creds",
@@ -388,8 +389,12 @@ def test_the_child_gets_only_the_role_credentials_and_secrets_never_show(aws_hos
     assert env["AWS_REGION"] == env["AWS_DEFAULT_REGION"] == "eu-central-1"
     assert env["AWS_ENDPOINT_URL_STS"] == aws_host.moto_url
     for removed in ("AWS_DEFAULT_PROFILE", "AWS_CONTAINER_CREDENTIALS_FULL_URI", "AWS_WEB_IDENTITY_TOKEN_FILE",
-                    "AWS_SHARED_CREDENTIALS_FILE", "MCP_AWS_SSO_PLUGIN_DIRS"):
+                    "MCP_AWS_SSO_PLUGIN_DIRS"):
         assert removed not in env, removed
+    # The sandbox's own, empty credentials file and config, not the user's.
+    assert env["AWS_SHARED_CREDENTIALS_FILE"] != str(aws_host.home / ".aws" / "credentials")
+    assert env["CREDENTIALS_BYTES"].strip() == "0"
+    assert env["AWS_CONFIG_FILE"].startswith(env["HOME"]) and env["HOME"] != str(aws_host.home)
     shown = text_of(result) + json.dumps(result.structured_content)
     assert "<redacted>" in shown
     assert not any(secret in shown for secret in cached_secrets(aws_host.home))

@@ -1,8 +1,15 @@
-//! The environment the `aws` process runs with: the host's, minus everything that could make the
-//! AWS CLI use other credentials or another region, plus the role's credentials and the region.
+//! The environment the `aws` process runs with.
 //!
-//! Endpoint overrides (`AWS_ENDPOINT_URL`, `AWS_ENDPOINT_URL_<SERVICE>`) and other settings pass
-//! through: they choose where requests go, not who signs them (and the tests rely on them).
+//! In the sandbox (the default) it is built from an **allow-list**: only variables that choose
+//! how requests travel (PATH, locale and TZ, proxies, CA bundles, endpoint overrides, retry and
+//! endpoint-resolution settings) pass from the host; then the sandbox's HOME, config and empty
+//! credentials file, the role's credentials and the region are set. Anything else — a future
+//! credential variable, `PYTHONPATH`, `AWS_DATA_PATH`, the host's own `MCP_AWS_SSO_*` settings —
+//! never reaches the child.
+//!
+//! With the sandbox off (`MCP_AWS_SSO_EXEC_SANDBOX=off`, for users who need their own CLI
+//! config) the host's environment passes minus a **deny-list** of variables that would choose
+//! other credentials or another region.
 
 use std::ffi::{OsStr, OsString};
 
@@ -34,8 +41,89 @@ const REMOVED: &[&str] = &[
 /// bearer token.
 const REMOVED_PREFIXES: &[&str] = &["AWS_CONTAINER_", "MCP_AWS_SSO_"];
 
-/// Builds the child's complete environment from the host's (`parent`).
-pub fn child_environment(
+/// Host variables the sandboxed child keeps, by exact name.
+const ALLOWED: &[&str] = &[
+    "PATH",
+    "LANG",
+    "LANGUAGE",
+    "TZ",
+    "HTTP_PROXY",
+    "HTTPS_PROXY",
+    "NO_PROXY",
+    "ALL_PROXY",
+    "http_proxy",
+    "https_proxy",
+    "no_proxy",
+    "all_proxy",
+    "AWS_CA_BUNDLE",
+    "SSL_CERT_FILE",
+    "SSL_CERT_DIR",
+    "REQUESTS_CA_BUNDLE",
+    "AWS_ENDPOINT_URL",
+    "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS",
+    "AWS_MAX_ATTEMPTS",
+    "AWS_RETRY_MODE",
+    "AWS_USE_FIPS_ENDPOINT",
+    "AWS_USE_DUALSTACK_ENDPOINT",
+    "AWS_STS_REGIONAL_ENDPOINTS",
+    "AWS_S3_US_EAST_1_REGIONAL_ENDPOINT",
+    "AWS_REQUEST_CHECKSUM_CALCULATION",
+    "AWS_RESPONSE_CHECKSUM_VALIDATION",
+    "AWS_SDK_UA_APP_ID",
+    "AWS_CLI_FILE_ENCODING",
+];
+
+/// Host variables the sandboxed child keeps, by prefix: `LC_ALL`, `LC_CTYPE`, ...;
+/// `AWS_ENDPOINT_URL_<SERVICE>`.
+const ALLOWED_PREFIXES: &[&str] = &["LC_", "AWS_ENDPOINT_URL_"];
+
+/// Where the sandbox puts the child.
+pub struct SandboxPaths<'a> {
+    pub home: &'a std::path::Path,
+    pub config_file: &'a std::path::Path,
+    pub credentials_file: &'a std::path::Path,
+    pub tmp_dir: &'a std::path::Path,
+}
+
+/// The sandboxed child's complete environment: the allowed part of the host's (`parent`), the
+/// sandbox, the role's credentials and the region.
+pub fn sandboxed_environment(
+    parent: impl IntoIterator<Item = (OsString, OsString)>,
+    credentials: &Credentials,
+    region: &str,
+    sandbox: &SandboxPaths<'_>,
+) -> Vec<(OsString, OsString)> {
+    let mut env: Vec<(OsString, OsString)> = parent.into_iter().filter(|(name, _)| is_allowed(name)).collect();
+    let paths = [
+        ("HOME", sandbox.home),
+        ("AWS_CONFIG_FILE", sandbox.config_file),
+        ("AWS_SHARED_CREDENTIALS_FILE", sandbox.credentials_file),
+        ("TMPDIR", sandbox.tmp_dir),
+    ];
+    env.extend(paths.iter().map(|(n, p)| (OsString::from(n), p.as_os_str().to_owned())));
+    let set = [
+        ("AWS_ACCESS_KEY_ID", credentials.access_key_id.as_str()),
+        ("AWS_SECRET_ACCESS_KEY", credentials.secret_access_key.as_str()),
+        ("AWS_SESSION_TOKEN", credentials.session_token.as_str()),
+        ("AWS_REGION", region),
+        ("AWS_DEFAULT_REGION", region),
+        ("AWS_PAGER", ""),
+        ("AWS_CLI_AUTO_PROMPT", "off"),
+        // No fallback to the instance metadata service for credentials or region.
+        ("AWS_EC2_METADATA_DISABLED", "true"),
+    ];
+    env.extend(set.iter().map(|(n, v)| (OsString::from(n), OsString::from(v))));
+    env
+}
+
+fn is_allowed(name: &OsStr) -> bool {
+    let Some(name) = name.to_str() else { return false };
+    ALLOWED.contains(&name) || ALLOWED_PREFIXES.iter().any(|prefix| name.starts_with(prefix))
+}
+
+/// The unsandboxed child's complete environment: the host's (`parent`) minus the deny-list, plus
+/// the role's credentials and the region.
+pub fn host_environment(
     parent: impl IntoIterator<Item = (OsString, OsString)>,
     credentials: &Credentials,
     region: &str,
@@ -63,6 +151,65 @@ fn is_removed(name: &OsStr) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::path::Path;
+
+    #[test]
+    fn the_sandboxed_environment_is_an_allow_list() {
+        let parent = env_of(&[
+            ("PATH", "/usr/bin"),
+            ("HOME", "/home/u"),
+            ("LC_ALL", "C.UTF-8"),
+            ("HTTPS_PROXY", "http://proxy:3128"),
+            ("AWS_ENDPOINT_URL_STS", "http://127.0.0.1:5001"),
+            ("AWS_CA_BUNDLE", "/etc/ca.pem"),
+            ("AWS_CONFIG_FILE", "/home/u/.aws/config"),
+            ("AWS_SHARED_CREDENTIALS_FILE", "/home/u/.aws/credentials"),
+            ("AWS_PROFILE", "prod"),
+            ("AWS_ACCESS_KEY_ID", "AKIAUSERKEY"),
+            ("AWS_DATA_PATH", "/tmp/models"),
+            ("PYTHONPATH", "/tmp/evil"),
+            ("AWS_SOME_FUTURE_CREDENTIAL", "x"),
+            ("MCP_AWS_SSO_HTTP_TOKEN", "bearer-secret"),
+        ]);
+        let paths = SandboxPaths {
+            home: Path::new("/run/sb"),
+            config_file: Path::new("/run/sb/aws-config"),
+            credentials_file: Path::new("/run/sb/aws-credentials"),
+            tmp_dir: Path::new("/run/sb/tmp"),
+        };
+        let env = sandboxed_environment(parent, &credentials(), "eu-west-1", &paths);
+        let mut names: Vec<String> = env.iter().map(|(k, _)| k.to_string_lossy().into_owned()).collect();
+        names.sort();
+        assert_eq!(
+            names,
+            [
+                "AWS_ACCESS_KEY_ID",
+                "AWS_CA_BUNDLE",
+                "AWS_CLI_AUTO_PROMPT",
+                "AWS_CONFIG_FILE",
+                "AWS_DEFAULT_REGION",
+                "AWS_EC2_METADATA_DISABLED",
+                "AWS_ENDPOINT_URL_STS",
+                "AWS_PAGER",
+                "AWS_REGION",
+                "AWS_SECRET_ACCESS_KEY",
+                "AWS_SESSION_TOKEN",
+                "AWS_SHARED_CREDENTIALS_FILE",
+                "HOME",
+                "HTTPS_PROXY",
+                "LC_ALL",
+                "PATH",
+                "TMPDIR"
+            ]
+        );
+        assert_eq!(get(&env, "HOME"), Some("/run/sb"));
+        assert_eq!(get(&env, "AWS_CONFIG_FILE"), Some("/run/sb/aws-config"));
+        assert_eq!(
+            get(&env, "AWS_SHARED_CREDENTIALS_FILE"),
+            Some("/run/sb/aws-credentials")
+        );
+        assert_eq!(get(&env, "AWS_ACCESS_KEY_ID"), Some("ASIAROLEKEY"));
+    }
 
     fn credentials() -> Credentials {
         Credentials {
@@ -94,7 +241,7 @@ mod tests {
             ("AWS_DEFAULT_REGION", "ap-south-1"),
             ("AWS_PAGER", "less"),
         ]);
-        let env = child_environment(parent, &credentials(), "eu-west-1");
+        let env = host_environment(parent, &credentials(), "eu-west-1");
         assert_eq!(get(&env, "AWS_ACCESS_KEY_ID"), Some("ASIAROLEKEY"));
         assert_eq!(get(&env, "AWS_SECRET_ACCESS_KEY"), Some("role-secret"));
         assert_eq!(get(&env, "AWS_SESSION_TOKEN"), Some("role-token"));
@@ -122,7 +269,7 @@ mod tests {
             ("AWS_ROLE_ARN", "arn:aws:iam::1:role/x"),
             ("MCP_AWS_SSO_HTTP_TOKEN", "bearer-secret"),
         ]);
-        let env = child_environment(parent, &credentials(), "us-east-1");
+        let env = host_environment(parent, &credentials(), "us-east-1");
         let names: Vec<String> = env.iter().map(|(k, _)| k.to_string_lossy().into_owned()).collect();
         assert_eq!(
             names,
@@ -147,7 +294,7 @@ mod tests {
             ("AWS_CONFIG_FILE", "/home/u/.aws/config"),
             ("AWS_CA_BUNDLE", "/etc/ca.pem"),
         ]);
-        let env = child_environment(parent, &credentials(), "us-east-1");
+        let env = host_environment(parent, &credentials(), "us-east-1");
         assert_eq!(get(&env, "PATH"), Some("/usr/bin"));
         assert_eq!(get(&env, "AWS_ENDPOINT_URL"), Some("http://127.0.0.1:5000"));
         assert_eq!(get(&env, "AWS_ENDPOINT_URL_STS"), Some("http://127.0.0.1:5001"));

@@ -10,23 +10,13 @@
 //! too; inside single quotes nothing is special (JMESPath literals such as `` `running` `` work).
 
 use std::fmt;
-use std::path::PathBuf;
 
-/// What the process will be.
+/// The words of an `aws` command.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CommandLine {
-    pub program: Program,
-    /// The arguments after the program name.
+    /// The arguments after `aws`. Which `aws` runs is the host's choice ([`crate::aws_binary`]),
+    /// never the command's.
     pub args: Vec<String>,
-}
-
-/// The executable the first word names.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Program {
-    /// `aws`: looked up on `PATH`.
-    AwsOnPath,
-    /// An absolute path whose file name is `aws`, e.g. `/usr/local/bin/aws`.
-    Absolute(PathBuf),
 }
 
 /// A piece of shell syntax that only a shell could act on.
@@ -79,20 +69,15 @@ pub enum CommandLineError {
     )]
     Empty,
     #[error(
-        "Refused: only AWS CLI commands run here. The command must start with `aws` (or an absolute path to the aws \
-         executable), but it starts with `{0}`. For shell commands on an EC2 instance use aws_sso_ec2_exec_command."
+        "Refused: only AWS CLI commands run here. The command must start with `aws`, but it starts with `{0}`. For \
+         shell commands on an EC2 instance use aws_sso_ec2_exec_command."
     )]
     NotAws(String),
-    #[error(
-        "Refused: `--profile` would make the AWS CLI use a local profile instead of the `{role}` role's SSO \
-         credentials. Remove it; choose the account and role with `accountId` and `roleName`."
-    )]
-    ProfileOption { role: String },
 }
 
 impl CommandLine {
-    /// Scans, splits and checks `command`. `role` only words the `--profile` refusal.
-    pub fn parse(command: &str, role: &str) -> Result<Self, CommandLineError> {
+    /// Scans, splits and checks `command`.
+    pub fn parse(command: &str) -> Result<Self, CommandLineError> {
         if let Some((found, place)) = find_shell_syntax(command) {
             return Err(CommandLineError::ShellSyntax { found, place });
         }
@@ -101,33 +86,10 @@ impl CommandLine {
             return Err(CommandLineError::Empty);
         }
         let first = words.remove(0);
-        let program = if first == "aws" {
-            Program::AwsOnPath
-        } else if first.starts_with('/') && first.ends_with("/aws") {
-            Program::Absolute(PathBuf::from(first))
-        } else {
+        if first != "aws" {
             return Err(CommandLineError::NotAws(first));
-        };
-        if words.iter().any(|w| w == "--profile" || w.starts_with("--profile=")) {
-            return Err(CommandLineError::ProfileOption { role: role.to_string() });
         }
-        Ok(Self { program, args: words })
-    }
-
-    /// The value of a `--name value` or `--name=value` option, e.g. `--region`. The AWS CLI
-    /// takes the last one when an option repeats, so this does too.
-    pub fn option_value(&self, name: &str) -> Option<&str> {
-        let prefix = format!("{name}=");
-        let mut found = None;
-        let mut words = self.args.iter();
-        while let Some(word) = words.next() {
-            if word == name {
-                found = words.next().map(String::as_str);
-            } else if let Some(value) = word.strip_prefix(&prefix) {
-                found = Some(value);
-            }
-        }
-        found
+        Ok(Self { args: words })
     }
 }
 
@@ -204,7 +166,7 @@ mod tests {
     use super::*;
 
     fn parse(command: &str) -> Result<CommandLine, CommandLineError> {
-        CommandLine::parse(command, "ReadOnly")
+        CommandLine::parse(command)
     }
 
     fn refused_for(command: &str) -> ShellSyntax {
@@ -217,7 +179,6 @@ mod tests {
     #[test]
     fn splits_a_plain_command() {
         let line = parse("aws s3 ls s3://my-bucket --recursive").unwrap();
-        assert_eq!(line.program, Program::AwsOnPath);
         assert_eq!(line.args, ["s3", "ls", "s3://my-bucket", "--recursive"]);
     }
 
@@ -339,9 +300,15 @@ mod tests {
             parse("'/bin/sh' -c x").unwrap_err(),
             CommandLineError::NotAws("/bin/sh".into())
         );
-        let line = parse("/opt/aws-cli/bin/aws --version").unwrap();
-        assert_eq!(line.program, Program::Absolute("/opt/aws-cli/bin/aws".into()));
-        assert_eq!(line.args, ["--version"]);
+        // The binary is the host's choice, never a path from the command.
+        assert_eq!(
+            parse("/opt/aws-cli/bin/aws --version").unwrap_err(),
+            CommandLineError::NotAws("/opt/aws-cli/bin/aws".into())
+        );
+        assert_eq!(
+            parse("./aws s3 ls").unwrap_err(),
+            CommandLineError::NotAws("./aws".into())
+        );
         assert!(parse("aws").unwrap().args.is_empty());
     }
 
@@ -360,28 +327,10 @@ mod tests {
     }
 
     #[test]
-    fn local_profiles_are_refused() {
-        let refused = |c: &str| matches!(parse(c), Err(CommandLineError::ProfileOption { .. }));
-        assert!(refused("aws s3 ls --profile prod"));
-        assert!(refused("aws --profile=prod s3 ls"));
-        assert!(!refused("aws s3 ls --query 'Buckets[?Name==`--profile`]'"));
-    }
-
-    #[test]
     fn the_refusal_explains_the_alternative() {
         let text = parse("aws s3 ls | grep x").unwrap_err().to_string();
         assert!(text.contains("a pipe `|` outside quotes"), "{text}");
         assert!(text.contains("single `aws` command"), "{text}");
         assert!(text.contains("--query"), "{text}");
-    }
-
-    #[test]
-    fn option_values_in_both_spellings() {
-        let line = parse("aws --region eu-west-1 ec2 describe-vpcs --output=json").unwrap();
-        assert_eq!(line.option_value("--region"), Some("eu-west-1"));
-        assert_eq!(line.option_value("--output"), Some("json"));
-        assert_eq!(line.option_value("--query"), None);
-        let line = parse("aws ec2 describe-vpcs --region=us-east-1 --region us-west-2").unwrap();
-        assert_eq!(line.option_value("--region"), Some("us-west-2"));
     }
 }

@@ -1,13 +1,21 @@
 //! One `aws_sso_exec_command` call, from arguments to result: the order of the checks is the
 //! safety story, so it is all in one place.
 //!
-//! 1. validate the arguments, split the command, refuse shell syntax and non-`aws` programs;
-//! 2. in read-only mode, refuse operations that are not reads;
-//! 3. choose the region and find the `aws` executable;
-//! 4. only then ask the host for credentials and run; if AWS rejects them as expired or unknown,
-//!    fetch fresh ones once and run again within the same time budget;
-//! 5. classify and render.
+//! 1. validate the arguments, split the command, refuse shell syntax and non-`aws` programs
+//!    (`command_line`);
+//! 2. parse it with the AWS CLI's exact grammar (`cli_grammar`): abbreviated global options are
+//!    refused, service and operation are what the CLI will run;
+//! 3. refuse `--profile`, foreign endpoints, `--no-verify-ssl` (`endpoint_policy`), commands that
+//!    start local programs (`local_programs`), and in read-only mode anything but reads
+//!    (`read_only`);
+//! 4. confine local files to the work directory (`local_paths`);
+//! 5. choose the region and find the `aws` executable;
+//! 6. only then ask the host for credentials and run, in a fresh sandbox (`sandbox`,
+//!    `child_env`); if AWS rejects the credentials as expired or unknown, fetch fresh ones once
+//!    and run again within the same time budget;
+//! 7. classify and render.
 
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use mcp_aws_sso_plugin_api::{ErrorKind, Host, LogLevel, ToolError, ToolOutput};
@@ -15,13 +23,18 @@ use serde_json::Value;
 use time::OffsetDateTime;
 
 use crate::aws_binary;
-use crate::child_env::child_environment;
+use crate::child_env::{SandboxPaths, host_environment, sandboxed_environment};
+use crate::cli_grammar::{self, GlobalOption, Invocation};
 use crate::command_line::CommandLine;
 use crate::consent;
+use crate::endpoint_policy::EndpointPolicy;
 use crate::failure::{self, Failure};
+use crate::local_paths::{self, Workdir};
+use crate::local_programs;
 use crate::read_only;
 use crate::render::{Report, Verdict, render};
 use crate::runner::{self, Ending, RunOutcome, RunSpec, Supervisor};
+use crate::sandbox::Sandbox;
 use crate::settings::Settings;
 use crate::truncation;
 use crate::validation::{self, ExecRequest, check_region};
@@ -29,24 +42,84 @@ use crate::validation::{self, ExecRequest, check_region};
 /// Extra bytes kept beyond four per character of the cap: room for redacting a secret at the cut.
 const CAPTURE_SLACK: usize = 4096;
 
+fn refused(message: impl ToString) -> ToolError {
+    ToolError::invalid_arguments(message.to_string())
+}
+
+/// Steps 1-4: the command as it will run, or why it will not. Nothing has run yet.
+pub fn plan(
+    request: &ExecRequest,
+    settings: &Settings,
+    policy: &EndpointPolicy,
+    workdir: &Workdir,
+) -> Result<Invocation, ToolError> {
+    let line = CommandLine::parse(&request.command).map_err(refused)?;
+    let mut invocation = cli_grammar::parse(line.args).map_err(refused)?;
+    policy.check(&invocation, &request.role_name).map_err(refused)?;
+    local_programs::check(&invocation).map_err(refused)?;
+    if !settings.sandbox
+        && let Some(home) = host_env("HOME")
+    {
+        let alias_file = Path::new(&home).join(".aws").join("cli").join("alias");
+        local_programs::check_aliases(&invocation, &alias_file).map_err(refused)?;
+    }
+    if !settings.sandbox {
+        local_programs::check_user_config(&invocation).map_err(refused)?;
+    }
+    if settings.read_only {
+        read_only::check(&invocation).map_err(refused)?;
+    }
+    local_paths::confine_paths(&mut invocation, workdir, settings.read_only).map_err(refused)?;
+    Ok(invocation)
+}
+
+fn host_env(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.is_empty())
+}
+
+/// The work directory of these settings, created if needed.
+pub fn workdir(settings: &Settings) -> Result<Workdir, ToolError> {
+    let unavailable = |message: String| ToolError::new(ErrorKind::Unavailable, message);
+    let dir = settings
+        .workdir(host_env)
+        .ok_or_else(|| unavailable("No work directory: set MCP_AWS_SSO_EXEC_WORKDIR or HOME.".into()))?;
+    Workdir::prepare(&dir).map_err(|e| unavailable(e.to_string()))
+}
+
+/// The host's environment as text (a variable that is not UTF-8 is never one of ours).
+fn host_vars() -> impl Iterator<Item = (String, String)> {
+    std::env::vars_os().filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?)))
+}
+
 pub fn exec_command(args: &Value, host: &Host) -> Result<ToolOutput, ToolError> {
     let settings = Settings::from_config(&host.config());
-    let request = validation::parse(args).map_err(|e| ToolError::invalid_arguments(e.to_string()))?;
-    let line = CommandLine::parse(&request.command, &request.role_name)
-        .map_err(|e| ToolError::invalid_arguments(e.to_string()))?;
-    if settings.read_only {
-        read_only::check(&line.args).map_err(|e| ToolError::invalid_arguments(e.to_string()))?;
-    }
+    let request = validation::parse(args).map_err(refused)?;
+    let policy = EndpointPolicy::new(host_vars(), &settings.allowed_endpoints);
+    let workdir = workdir(&settings)?;
+    let invocation = plan(&request, &settings, &policy, &workdir)?;
     let default_region = host.default_region();
-    let region = resolve_region(&request, &line, default_region.as_deref())?;
-    let program = aws_binary::locate(&line.program, std::env::var_os("PATH").as_deref())
+    let region = resolve_region(&request, &invocation, default_region.as_deref())?;
+    let program = aws_binary::locate(settings.aws_cli.as_deref(), std::env::var_os("PATH").as_deref())
         .map_err(|e| ToolError::new(ErrorKind::Unavailable, e.to_string()))?;
-    consent::ask(host, &request, &line, &region)?;
+    consent::ask(host, &request, &invocation, &region)?;
     let timeout = request.timeout.unwrap_or(settings.default_timeout);
     let capture_limit = settings
         .max_output_chars
         .saturating_mul(4)
         .saturating_add(CAPTURE_SLACK);
+
+    // Removed when this function returns, whichever way it returns.
+    let sandbox = if settings.sandbox {
+        let sandbox = Sandbox::create(&region, &host_env)
+            .map_err(|e| ToolError::failed(format!("Could not create the sandbox directory: {e}.")))?;
+        Some(sandbox)
+    } else {
+        None
+    };
+    let cwd: PathBuf = match &sandbox {
+        Some(sandbox) => sandbox.home().to_path_buf(),
+        None => workdir.path().to_path_buf(),
+    };
 
     let started = Instant::now();
     let supervisor = HostSupervisor {
@@ -59,11 +132,25 @@ pub fn exec_command(args: &Value, host: &Host) -> Result<ToolOutput, ToolError> 
         if host.is_cancelled() {
             return Err(host.cancelled_error());
         }
-        let env = child_environment(std::env::vars_os(), &credentials, &region);
+        let env = match &sandbox {
+            Some(sandbox) => {
+                let (config_file, credentials_file, tmp_dir) =
+                    (sandbox.config_file(), sandbox.credentials_file(), sandbox.tmp_dir());
+                let paths = SandboxPaths {
+                    home: sandbox.home(),
+                    config_file: &config_file,
+                    credentials_file: &credentials_file,
+                    tmp_dir: &tmp_dir,
+                };
+                sandboxed_environment(std::env::vars_os(), &credentials, &region, &paths)
+            }
+            None => host_environment(std::env::vars_os(), &credentials, &region),
+        };
         let spec = RunSpec {
             program: &program,
-            args: &line.args,
+            args: &invocation.args,
             env,
+            cwd: Path::new(&cwd),
             timeout: budget,
             capture_limit,
         };
@@ -74,11 +161,12 @@ pub fn exec_command(args: &Value, host: &Host) -> Result<ToolOutput, ToolError> 
     host.log(
         LogLevel::Debug,
         &format!(
-            "running {} as {}/{} in {region} (timeout {} s)",
+            "running {} as {}/{} in {region} (timeout {} s, sandbox {})",
             program.display(),
             request.account_id,
             request.role_name,
-            timeout.as_secs()
+            timeout.as_secs(),
+            if settings.sandbox { "on" } else { "off" }
         ),
     );
     let (mut outcome, mut secrets) = run(false, timeout)?;
@@ -145,8 +233,8 @@ fn classify(outcome: &RunOutcome) -> Option<Failure> {
 
 /// The region the AWS CLI will use: the `region` argument, else a `--region` in the command, else
 /// the host's default. An argument that contradicts the command is refused rather than guessed.
-fn resolve_region(request: &ExecRequest, line: &CommandLine, default: Option<&str>) -> Result<String, ToolError> {
-    let in_command = line.option_value("--region");
+fn resolve_region(request: &ExecRequest, invocation: &Invocation, default: Option<&str>) -> Result<String, ToolError> {
+    let in_command = invocation.global_value(GlobalOption::Region);
     match (request.region.as_deref(), in_command) {
         (Some(argument), Some(flag)) if argument != flag => Err(ToolError::invalid_arguments(format!(
             "`region` is {argument} but the command says `--region {flag}`. Give the region once, or make them agree."
@@ -221,8 +309,8 @@ mod tests {
         }
     }
 
-    fn line(command: &str) -> CommandLine {
-        CommandLine::parse(command, "ReadOnly").unwrap()
+    fn line(command: &str) -> Invocation {
+        cli_grammar::parse(CommandLine::parse(command).unwrap().args).unwrap()
     }
 
     #[test]

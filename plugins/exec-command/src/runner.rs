@@ -39,6 +39,8 @@ pub struct RunSpec<'a> {
     pub args: &'a [String],
     /// The child's complete environment.
     pub env: Vec<(OsString, OsString)>,
+    /// The child's working directory.
+    pub cwd: &'a Path,
     pub timeout: Duration,
     /// Most bytes kept of each output stream.
     pub capture_limit: usize,
@@ -82,6 +84,7 @@ pub fn run(spec: RunSpec<'_>, supervisor: &dyn Supervisor) -> Result<RunOutcome,
         .args(spec.args)
         .env_clear()
         .envs(spec.env)
+        .current_dir(spec.cwd)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -220,6 +223,7 @@ mod tests {
             program: Path::new("/bin/sh"),
             args: &args,
             env,
+            cwd: Path::new("/"),
             timeout,
             capture_limit: limit,
         };
@@ -318,6 +322,7 @@ mod tests {
             program: Path::new("/nonexistent/aws"),
             args: &[],
             env: Vec::new(),
+            cwd: Path::new("/"),
             timeout: Duration::from_secs(1),
             capture_limit: 10,
         };

@@ -9,6 +9,9 @@
 //! read-only. A client that trusted a read-only hint would run calls without asking its user, so
 //! the hint must never claim more safety than every configuration gives; in read-only mode the
 //! policy in [`crate::read_only`] refuses writes at call time, and the description says so.
+//!
+//! The description is short on purpose (every client sends it to the model with every request):
+//! each rule once, nothing the schema already says.
 
 use mcp_aws_sso_plugin_api::{ToolAnnotations, ToolSpec};
 use serde_json::{Value, json};
@@ -19,26 +22,31 @@ use crate::validation::{
 
 pub const TOOL_NAME: &str = "aws_sso_exec_command";
 
-const DESCRIPTION: &str = "Runs one AWS CLI command with the short-lived credentials of an AWS IAM Identity Center (AWS SSO) \
-role, and returns its output.
+/// The description, with `{workdir}` standing for the work directory.
+const DESCRIPTION: &str = "Runs one AWS CLI command with the role's short-lived credentials. No shell (`|`, `;`, \
+`&&`, `>`, `$(...)` are refused): filter with `--query`/`--output`. Global options in full; no `--profile`, no \
+unconfigured `--endpoint-url`. Local files (`file://`, `s3 cp` paths, outfiles) only in {workdir}; relative paths \
+resolve there. Read-only mode runs reads only. AccessDenied lists your other roles.";
 
-- `accountId` and `roleName` choose the credentials: find them with aws_sso_ls_accounts (sign in first with aws_sso_login).
-- `command` is a single AWS CLI command starting with `aws`, e.g. `aws ec2 describe-instances --output json`. It runs \
-directly, without a shell: pipes, `;`, `&&`, `||`, redirections, `$(...)`, backticks and line breaks are refused. Filter \
-and format with `--query` (JMESPath, in single quotes, e.g. `--query 'Reservations[].Instances[].InstanceId'`) and \
-`--output json|text|table`. `--profile` is refused: the role's credentials are always used.
-- `region` defaults to a `--region` in the command, else the server's configured region (AWS_REGION).
-- The command is stopped after `timeoutSeconds` (default: the server's MCP_AWS_SSO_CALL_TIMEOUT, 300 s), and long \
-output is cut to the server's MCP_AWS_SSO_MAX_OUTPUT characters with a note.
-- When the server runs in read-only mode (MCP_AWS_SSO_READ_ONLY=true), only read operations run: `describe-*`, \
-`list-*`, `get-*`, `s3 ls`, `sts get-caller-identity` and similar.
-- On AccessDenied the result lists the other roles you have in the account.";
+/// The work directory as the manifest can know it: `MCP_AWS_SSO_EXEC_WORKDIR` or the default
+/// from the server's environment (a value set only in configs.json is applied at call time, and
+/// refusals name it).
+fn described_workdir() -> String {
+    let settings = crate::settings::Settings {
+        workdir: std::env::var_os("MCP_AWS_SSO_EXEC_WORKDIR").map(Into::into),
+        ..crate::settings::Settings::from_config(&Value::Null)
+    };
+    settings
+        .workdir(|name| std::env::var(name).ok().filter(|v| !v.is_empty()))
+        .map(|dir| format!("`{}`", dir.display()))
+        .unwrap_or_else(|| "the work directory (MCP_AWS_SSO_EXEC_WORKDIR)".into())
+}
 
 pub fn tool_spec() -> ToolSpec {
     ToolSpec {
         name: TOOL_NAME.into(),
         title: "AWS SSO Execute Command".into(),
-        description: DESCRIPTION.into(),
+        description: DESCRIPTION.replace("{workdir}", &described_workdir()),
         input_schema: input_schema(),
         output_schema: Some(output_schema()),
         annotations: ToolAnnotations {
@@ -58,29 +66,29 @@ pub fn input_schema() -> Value {
             "accountId": {
                 "type": "string",
                 "pattern": ACCOUNT_ID_PATTERN,
-                "description": "AWS account id, 12 digits (see aws_sso_ls_accounts)"
+                "description": "AWS account id (12 digits)"
             },
             "roleName": {
                 "type": "string",
                 "pattern": ROLE_NAME_PATTERN,
-                "description": "IAM Identity Center role (permission set) to use in that account, e.g. ReadOnly"
+                "description": "Role (permission set) in that account"
             },
             "command": {
                 "type": "string",
                 "minLength": 1,
                 "maxLength": MAX_COMMAND_CHARS,
-                "description": "One AWS CLI command starting with `aws`, without shell syntax, e.g. `aws s3 ls`"
+                "description": "e.g. `aws s3 ls`"
             },
             "region": {
                 "type": "string",
                 "pattern": REGION_PATTERN,
-                "description": "AWS region, e.g. us-east-1 (default: --region in the command, else the configured region)"
+                "description": "Default: --region in the command, else the server's region"
             },
             "timeoutSeconds": {
                 "type": "integer",
                 "minimum": MIN_TIMEOUT_SECONDS,
                 "maximum": MAX_TIMEOUT_SECONDS,
-                "description": "Stop the command after this many seconds (default: the server's call timeout, 300)"
+                "description": "Default: the server's call timeout (300)"
             }
         },
         "required": ["accountId", "roleName", "command"],
@@ -151,6 +159,14 @@ mod tests {
         ] {
             assert!(!validator.is_valid(&bad), "{bad}");
         }
+    }
+
+    #[test]
+    fn the_description_names_the_work_directory_and_stays_short() {
+        let spec = tool_spec();
+        assert!(spec.description.contains("mcp-aws-sso") || spec.description.contains("MCP_AWS_SSO_EXEC_WORKDIR"));
+        assert!(!spec.description.contains("{workdir}"));
+        assert!(spec.description.len() < 700, "{}", spec.description.len());
     }
 
     #[test]
