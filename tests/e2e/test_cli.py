@@ -16,7 +16,7 @@ def test_tool_flags_come_from_the_input_schema(host):
     out = host.cli("check-access", "--help")
     assert out.returncode == 0
     assert "--account-id <ACCOUNT_ID>" in out.stdout
-    assert "The 12-digit AWS account id" in out.stdout
+    assert "Account to check" in out.stdout  # the description in the schema
     assert "--role-name" in out.stdout
     assert "--json" in out.stdout
 

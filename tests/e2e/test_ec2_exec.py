@@ -87,6 +87,8 @@ class SsmAnswers:
     def __init__(self, moto_url: str) -> None:
         self.rules: dict[str, list[tuple[int, str, str]]] = {}
         self.answered: list[str] = []
+        self.forwarded: list[str] = []
+        self.close_after: str | None = None
         proxy = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -104,15 +106,25 @@ class SsmAnswers:
                 request = urllib.request.Request(moto_url + self.path, data=body, headers=headers, method="POST")
                 try:
                     with urllib.request.urlopen(request, timeout=30) as answer:
-                        self.reply(answer.status, dict(answer.headers), answer.read())
+                        status, headers, body = answer.status, dict(answer.headers), answer.read()
                 except urllib.error.HTTPError as error:
-                    self.reply(error.code, dict(error.headers), error.read())
+                    status, headers, body = error.code, dict(error.headers), error.read()
+                proxy.forwarded.append(operation)
+                if operation == proxy.close_after:
+                    # Stop listening before answering, so that the client's next connection
+                    # is refused; this answer asks it not to keep this connection.
+                    self.close_connection = True
+                    headers["Connection"] = "close"
+                    proxy.stop_listening()
+                self.reply(status, headers, body)
 
             def reply(self, status: int, headers: dict[str, str], body: bytes) -> None:
                 self.send_response(status)
                 for key, value in headers.items():
                     if key.lower() not in ("content-length", "transfer-encoding", "connection", "server", "date"):
                         self.send_header(key, value)
+                if headers.get("Connection") == "close":
+                    self.send_header("Connection", "close")
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
                 self.wfile.write(body)
@@ -121,15 +133,26 @@ class SsmAnswers:
                 pass
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.listening = True
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
     def answer(self, operation: str, code: str, message: str, status: int = 400, times: int = 1) -> None:
         self.rules.setdefault(operation, []).extend([(status, code, message)] * times)
 
-    def close(self) -> None:
-        self.server.shutdown()
+    def refuse_connections_after(self, operation: str) -> None:
+        """Once `operation` has been answered, the endpoint refuses every new connection."""
+        self.close_after = operation
+
+    def stop_listening(self) -> None:
+        if not self.listening:
+            return
+        self.listening = False
+        self.server.shutdown()  # from a handler thread: serve_forever runs on another one
         self.server.server_close()
+
+    def close(self) -> None:
+        self.stop_listening()
 
 
 @pytest.fixture
@@ -202,7 +225,8 @@ def test_the_tool_is_listed_as_destructive_and_open_world(host):
     assert tool.annotations.read_only_hint is False
     assert tool.input_schema["required"] == ["instanceId", "accountId", "roleName", "command"]
     assert tool.output_schema["properties"]["stdout"] == {"type": "string"}
-    assert "region" in tool.description.lower() and "AWS_REGION" in tool.description
+    assert "AWS_REGION" in tool.input_schema["properties"]["region"]["description"]  # the default region
+    assert "at most once" in tool.description
 
 
 def test_output_stderr_and_exit_code_come_back_exactly(user, moto, instances):
@@ -498,6 +522,134 @@ def test_client_cancellation_cancels_the_remote_command(user, moto, instances):
     assert len(state["cancels"]) == 1
     cancelled = next(i for i in state["invocations"] if i["commandId"] == state["cancels"][0]["commandId"])
     assert cancelled["commands"] == ["sleep 30"] and cancelled["cancelRequested"]
+
+
+# --------------------------------------------------------------------------------------------
+# At most once: SendCommand is never sent twice, even when its answer is lost
+# --------------------------------------------------------------------------------------------
+
+
+def lose_send_command_answer(moto, mode: str, **knobs: Any) -> None:
+    moto.faults(loseResponses=1, loseResponseOperations=["SendCommand"], loseResponseMode=mode, **knobs)
+
+
+@pytest.mark.parametrize("mode", ["drop", "stall"])
+def test_a_lost_send_command_answer_is_found_by_its_comment_and_not_sent_again(user, moto, instances, mode):
+    # "drop": SSM takes the command and the connection closes without an answer (the SDK would
+    # retry that as a transient error); "stall": the answer comes after the client gave up.
+    lose_send_command_answer(moto, mode, stallSeconds=6)
+    result = call(user, args(instances["linux"], "echo ran once", timeoutSeconds=3))
+
+    assert not result.is_error, text_of(result)
+    out = result.structured_content
+    assert (out["outcome"], out["stdout"]) == ("success", "ran once\n")  # the real output
+    assert "SendCommand's answer was lost" in text_of(result)
+    state = moto.state()
+    assert state["calls"]["SendCommand"] == 1  # sent once, never again
+    assert state["calls"]["ListCommands"] >= 1  # looked for it instead
+    [ran] = state["invocations"]
+    assert ran["commandId"] == out["commandId"] and ran["processStarted"]
+    assert [lost["operation"] for lost in state["lost"]] == ["SendCommand"]
+
+
+def test_a_send_command_that_never_arrived_is_reported_not_sent_again(user, moto, instances):
+    # The connection is dropped before SSM sees the request: the client cannot tell this from a
+    # lost answer, so it looks, finds nothing, and says so without sending a second time.
+    lose_send_command_answer(moto, "unprocessed")
+    result = call(user, args(instances["linux"], "echo never"))
+
+    assert result.is_error
+    text = text_of(result)
+    assert "SendCommand got no clear answer" in text and "It was not sent again" in text
+    assert "lists no command with this call's comment" in text
+    assert "Sent by mcp-aws-sso (aws_sso_ec2_exec_command) call " in text  # the comment to look for
+    state = moto.state()
+    assert state["calls"]["SendCommand"] == 1
+    assert state["calls"]["ListCommands"] >= 1
+    assert state["invocations"] == []
+
+
+def test_when_the_lookup_fails_too_the_error_says_the_command_was_sent_once(user, moto, instances):
+    lose_send_command_answer(moto, "drop")
+    moto.faults(throttleCount=1000, throttleOperations=["ListCommands"])
+    result = call(user, args(instances["linux"], "echo maybe"))
+
+    assert result.is_error
+    text = text_of(result)
+    assert "may have started on " + instances["linux"] in text
+    assert "It was sent once and not again" in text and "ThrottlingException" in text
+    assert "Run Command history" in text
+    state = moto.state()
+    assert state["calls"]["SendCommand"] == 1
+    [ran] = state["invocations"]  # it did run: the user is told to look before retrying
+    assert ran["commands"] == ["echo maybe"]
+
+
+def test_a_send_command_that_cannot_connect_reports_cleanly_that_nothing_was_sent(user, moto, instances,
+                                                                                 ssm_answers):
+    # The SSM endpoint stops listening right after the managed-node check: SendCommand's
+    # connection is refused, so the request surely never left.
+    ssm_answers.refuse_connections_after("DescribeInstanceInformation")
+    result = call(user, args(instances["linux"], "echo never"))
+
+    assert result.is_error
+    text = text_of(result)
+    assert "Could not reach SSM (ssm:SendCommand)" in text and "Nothing was sent." in text
+    assert "AWS_ENDPOINT_URL_SSM" in text
+    assert "SendCommand got no clear answer" not in text  # no lookup needed: nothing left
+    assert ssm_answers.forwarded == ["DescribeInstanceInformation"]
+    state = moto.state()
+    assert "SendCommand" not in state["calls"] and "ListCommands" not in state["calls"]
+    assert state["invocations"] == []
+
+
+def test_a_throttled_send_command_is_sent_again_because_ssm_refused_it(user, moto, instances):
+    moto.faults(throttleCount=2, throttleOperations=["SendCommand"])
+    result = call(user, args(instances["linux"], "echo after two refusals"))
+
+    assert not result.is_error, text_of(result)
+    assert result.structured_content["stdout"] == "after two refusals\n"
+    state = moto.state()
+    assert state["throttled"] == ["SendCommand"] * 2
+    assert state["calls"]["SendCommand"] == 3  # two refused, one taken
+    assert len(state["invocations"]) == 1 and "ListCommands" not in state["calls"]
+
+
+def test_a_server_error_on_send_command_is_not_retried_but_looked_up(user, moto, instances, ssm_answers):
+    # A 5xx does not say whether SSM acted on the request: the SDK would retry it; this tool looks
+    # for the command instead and, finding none, says so.
+    ssm_answers.answer("SendCommand", "InternalServerError", "We encountered an internal error", status=500,
+                       times=5)
+    result = call(user, args(instances["linux"], "echo never"))
+
+    assert result.is_error
+    text = text_of(result)
+    assert "SendCommand got no clear answer" in text and "InternalServerError" in text
+    assert "It was not sent again" in text
+    assert ssm_answers.answered == ["SendCommand"]  # once: no SDK retry
+    assert "ListCommands" in ssm_answers.forwarded
+    assert invocations(moto) == []
+
+
+def test_polls_that_never_answer_do_not_hold_the_call_past_its_timeout(user, moto, instances):
+    # Every GetCommandInvocation is taken and its answer held for two minutes. With the SDK's
+    # default chain (5 attempts of 30 s) one poll alone would last 150 s; the call must instead
+    # end at its own timeout, cancel the remote command, and say so.
+    moto.faults(loseResponses=1000, loseResponseOperations=["GetCommandInvocation"], loseResponseMode="stall",
+                stallSeconds=120)
+    started = time.monotonic()
+    result = call(user, args(instances["linux"], "sleep 30", timeoutSeconds=2))
+    elapsed = time.monotonic() - started
+
+    assert result.is_error
+    out = result.structured_content
+    assert (out["outcome"], out["cancelSent"]) == ("timed_out", True)
+    state = moto.state()
+    assert [c["commandId"] for c in state["cancels"]] == [out["commandId"]]
+    assert state["calls"]["SendCommand"] == 1
+    [ran] = state["invocations"]
+    assert ran["cancelRequested"]
+    assert elapsed < 60, "a poll that never answers must not hold the call for minutes"
 
 
 # --------------------------------------------------------------------------------------------

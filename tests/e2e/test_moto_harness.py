@@ -505,6 +505,61 @@ def test_throttling(harness):
     assert retrying.ssm.describe_instance_information()["InstanceInformationList"]
 
 
+def test_every_call_is_counted_by_operation(harness):
+    instance = harness.seed()
+    c = harness.clients(config=NO_RETRIES)
+    harness.faults(throttleCount=1, throttleOperations=["DescribeInstances"])
+    with pytest.raises(ClientError):
+        c.ec2.describe_instances()
+    c.ec2.describe_instances()
+    command_id = c.send(instance, ["true"])
+    c.wait(command_id, instance)
+
+    calls = harness.state()["calls"]
+    assert calls["DescribeInstances"] == 2  # the throttled call counts too
+    assert calls["SendCommand"] == 1
+    assert calls["GetCommandInvocation"] >= 1
+    harness.call("POST", "/reset", {})
+    assert harness.state()["calls"] == {}
+
+
+@pytest.mark.parametrize("mode", ["drop", "stall"])
+def test_a_lost_answer_still_runs_the_command(harness, mode):
+    """'The request succeeds, the response is lost': the client sees a dropped connection or a
+    timeout, yet the command was sent once and runs."""
+    instance = harness.seed()
+    c = harness.clients(config=Config(retries={"mode": "standard", "total_max_attempts": 1},
+                                      read_timeout=1, connect_timeout=1))
+    harness.faults(loseResponses=1, loseResponseOperations=["SendCommand"], loseResponseMode=mode,
+                   stallSeconds=3)
+    with pytest.raises(Exception) as err:  # botocore: ConnectionClosedError / ReadTimeoutError
+        c.ssm.send_command(InstanceIds=[instance], DocumentName="AWS-RunShellScript",
+                           Parameters={"commands": ["echo ran anyway"]}, Comment="token-123")
+    assert not isinstance(err.value, ClientError)
+
+    [listed] = c.ssm.list_commands(InstanceId=instance)["Commands"]
+    assert listed["Comment"] == "token-123"
+    inv, _ = c.wait(listed["CommandId"], instance)
+    assert (inv["Status"], inv["StandardOutputContent"]) == ("Success", "ran anyway\n")
+    state = harness.state()
+    assert state["calls"]["SendCommand"] == 1 and len(state["invocations"]) == 1
+    assert [(lost["operation"], lost["mode"]) for lost in state["lost"]] == [("SendCommand", mode)]
+    c.ssm.send_command(InstanceIds=[instance], DocumentName="AWS-RunShellScript",
+                       Parameters={"commands": ["true"]})  # one loss only: answered again
+
+
+def test_an_unprocessed_request_runs_nothing(harness):
+    instance = harness.seed()
+    c = harness.clients(config=NO_RETRIES)
+    harness.faults(loseResponses=1, loseResponseOperations=["SendCommand"], loseResponseMode="unprocessed")
+    with pytest.raises(Exception) as err:
+        c.send(instance, ["touch /tmp/never"])
+    assert not isinstance(err.value, ClientError)
+    state = harness.state()
+    assert state["calls"]["SendCommand"] == 1 and state["invocations"] == []
+    assert c.ssm.list_commands(InstanceId=instance)["Commands"] == []
+
+
 # --------------------------------------------------------------------------- #
 # control API
 # --------------------------------------------------------------------------- #
@@ -514,7 +569,8 @@ def test_control_api_faults_roundtrip_and_errors(harness):
     assert harness.faults(stepDelay=0.05)["stepDelay"] == 0.05
     assert harness.faults(stepDelay=None)["stepDelay"] == 0.1  # null = the CLI default
     assert harness.call("DELETE", "/faults")["throttleCount"] == 0
-    for bad in ({"noSuchKnob": 1}, {"timedOut": "sometimes"}):
+    for bad in ({"noSuchKnob": 1}, {"timedOut": "sometimes"}, {"loseResponseMode": "maybe"},
+                {"loseResponses": -1}):
         with pytest.raises(urllib.error.HTTPError) as err:
             harness.faults(**bad)
         assert err.value.code == 400

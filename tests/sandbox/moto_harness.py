@@ -17,7 +17,9 @@ What this module does, in one process:
   SendCommand validates instance ids like AWS (InvalidInstanceId) and hands
   each invocation to the executor; GetCommandInvocation returns a consistent
   snapshot and honours fault knobs; CancelCommand and DescribeInstanceInformation
-  are added; SSM and EC2 calls can be throttled;
+  are added; SSM and EC2 calls can be throttled, or lose their answer (processed,
+  then the connection dropped or stalled: what a client's timeout looks like), and
+  every call is counted by operation;
 * the executor runs one worker thread per invocation: Pending -> (Delayed) ->
   InProgress -> Success | Failed | TimedOut | Cancelled, with small delays, and
   really runs the document's `commands` with /bin/sh in a temporary directory.
@@ -86,6 +88,7 @@ STDERR_TRUNCATED_SUFFIX = "\n---Error truncated----"
 # 137 (128 + SIGKILL) on Linux, -1 on Windows.
 PREEMPTED_EXIT_CODE = {"Linux": 137, "Windows": -1}
 TERMINAL_STATUSES = {"Success", "Failed", "TimedOut", "Cancelled"}
+LOSS_MODES = ("drop", "stall", "unprocessed")
 AGENT_VERSION = "3.3.1142.0"
 
 # The running harness. moto's backends are process-wide singletons, and so are
@@ -111,6 +114,15 @@ class Faults:
     deliveryTimeoutSeconds: float | None = None  # caps TimeoutSeconds for offline nodes
     throttleCount: int = 0  # next N matching SSM/EC2 calls get throttled
     throttleOperations: list[str] = field(default_factory=list)  # [] = every operation
+    # Lost answers: the next N matching SSM/EC2 calls never get a response. "drop": the call is
+    # processed (SendCommand really starts the command), then the connection is closed without
+    # an answer; "stall": processed, then the answer is held for stallSeconds (past the
+    # client's timeout) and the connection closed; "unprocessed": the connection is closed
+    # before moto sees the call (the request, not the response, is lost).
+    loseResponses: int = 0
+    loseResponseOperations: list[str] = field(default_factory=list)  # [] = every operation
+    loseResponseMode: str = "drop"
+    stallSeconds: float = 30.0
 
     def update(self, changes: dict[str, Any], defaults: "Faults") -> None:
         known = {f.name for f in fields(self)}
@@ -128,13 +140,15 @@ def _check_knob(key: str, value: Any) -> Any:
     if value is None:
         return None
     number = isinstance(value, (int, float)) and not isinstance(value, bool)
-    if key in ("stepDelay", "delayedSeconds", "deliveryTimeoutSeconds"):
+    if key in ("stepDelay", "delayedSeconds", "deliveryTimeoutSeconds", "stallSeconds"):
         ok = number and value >= 0
-    elif key in ("invocationDoesNotExistPolls", "throttleCount"):
+    elif key in ("invocationDoesNotExistPolls", "throttleCount", "loseResponses"):
         ok = number and value >= 0 and int(value) == value
         value = int(value) if ok else value
-    elif key == "throttleOperations":
+    elif key in ("throttleOperations", "loseResponseOperations"):
         ok = isinstance(value, list) and all(isinstance(v, str) for v in value)
+    elif key == "loseResponseMode":
+        ok = value in LOSS_MODES
     else:  # timedOut
         ok = value in ("delivery", "execution")
     if not ok:
@@ -252,6 +266,10 @@ class Harness:
         self.invocations: dict[tuple[str, str], Invocation] = {}
         self.cancels: list[dict[str, Any]] = []
         self.throttled: list[str] = []
+        # every SSM/EC2 call that reached the harness, by operation: throttled and lost ones too,
+        # and the harness's own seeding calls (RunInstances, StopInstances)
+        self.calls: dict[str, int] = {}
+        self.lost: list[dict[str, str]] = []
         self._server: Any = None
         self._clients: dict[tuple[str, str, str], Any] = {}
         self.url = ""
@@ -299,6 +317,8 @@ class Harness:
             self.invocations.clear()
             self.cancels.clear()
             self.throttled.clear()
+            self.calls.clear()
+            self.lost.clear()
             self.faults = Faults(**asdict(self.base_faults))
         if moto:
             _http_post(f"{self.url}/moto-api/reset", b"")
@@ -424,6 +444,25 @@ class Harness:
             f.throttleCount -= 1
             self.throttled.append(operation)
             return True
+
+    # -- call counting and lost answers ------------------------------------ #
+
+    def count_call(self, operation: str) -> None:
+        with self.lock:
+            self.calls[operation] = self.calls.get(operation, 0) + 1
+
+    def take_loss(self, operation: str) -> str | None:
+        """The loss mode for this call, if its answer is to be lost (consumes one)."""
+        with self.lock:
+            f = self.faults
+            if f.loseResponses <= 0:
+                return None
+            if f.loseResponseOperations and operation not in f.loseResponseOperations:
+                return None
+            f.loseResponses -= 1
+            self.lost.append({"operation": operation, "mode": f.loseResponseMode, "at": _now_iso()})
+            LOG.info("losing the answer to %s (%s)", operation, f.loseResponseMode)
+            return f.loseResponseMode
 
     # -- SSM: SendCommand --------------------------------------------------- #
 
@@ -662,6 +701,8 @@ class Harness:
                                 if not i.discarded],
                 "cancels": list(self.cancels),
                 "throttled": list(self.throttled),
+                "calls": dict(self.calls),
+                "lost": list(self.lost),
             }
 
 
@@ -809,7 +850,7 @@ def install_moto_patches(harness: Harness) -> None:
     if not _PATCHED:
         _patch_ssm_models()
         _patch_ssm_responses()
-        _patch_throttling()
+        _patch_call_action()
         _PATCHED = True
 
 
@@ -900,7 +941,7 @@ def _patch_ssm_responses() -> None:
     Response.describe_instance_information = describe_instance_information
 
 
-def _patch_throttling() -> None:
+def _patch_call_action() -> None:
     from moto.core.responses import ActionResult
     from moto.ec2.exceptions import EC2ClientError
     from moto.ec2.responses import EC2Response
@@ -916,15 +957,41 @@ def _patch_throttling() -> None:
 
         def call_action(self: Any, _original: Callable = original, _error: tuple = error) -> Any:
             operation = self._get_action()
-            if _ACTIVE is not None and operation and _ACTIVE.should_throttle(operation):
+            harness = _ACTIVE
+            if harness is None or not operation:
+                return _original(self)
+            harness.count_call(operation)
+            if harness.should_throttle(operation):
                 LOG.info("throttling %s", operation)
                 exc_type, code, message = _error
                 status, headers, body = self.serialized(ActionResult(exc_type(code, message)))
                 headers, body = self._enrich_response(headers, body)  # adds the request id
                 return status, headers, body
+            loss = harness.take_loss(operation)
+            _LOSS.mode = loss  # ControlApi drops the connection once moto is done
+            if loss == "unprocessed":
+                return 500, {}, b""  # never reaches the client: the connection is dropped
             return _original(self)
 
         cls.call_action = call_action
+
+
+# The loss mode of the call this thread is serving (werkzeug serves each request on its own
+# thread). moto hands `call_action` a request rebuilt from the environ, without the socket, so
+# the connection is dropped one level up, in ControlApi, where the environ is at hand.
+_LOSS = threading.local()
+
+
+def _drop_connection(environ: dict[str, Any]) -> None:
+    """Close the client's connection without an answer. werkzeug's dev server puts the socket in
+    the environ; its later write of the response fails quietly (it expects dropped clients)."""
+    sock = environ.get("werkzeug.socket")
+    if sock is None:
+        raise RuntimeError("no werkzeug.socket in the environ: cannot drop the connection")
+    try:
+        sock.shutdown(socket.SHUT_RDWR)
+    except OSError:
+        pass  # the client already went away
 
 
 # --------------------------------------------------------------------------- #
@@ -936,7 +1003,8 @@ class ControlApi:
     """WSGI wrapper: /_harness/* is handled here, everything else goes to moto.
 
     GET    /_harness/health          -> {"ok": true}
-    GET    /_harness/state           -> instances, invocations, cancels, throttled, faults
+    GET    /_harness/state           -> instances, invocations, cancels, throttled, faults,
+                                      calls (SSM/EC2 calls by operation), lost (lost answers)
     GET    /_harness/instances       -> [instance]
     POST   /_harness/instances       {accountId, region, name, platform: linux|windows,
                                       state: running|stopped, ssmManaged} -> instance
@@ -970,7 +1038,7 @@ class ControlApi:
     def __call__(self, environ: dict[str, Any], start_response: Callable) -> Any:
         path = environ.get("PATH_INFO", "")
         if not path.startswith("/_harness"):
-            return self.moto_app(environ, start_response)
+            return self._moto(environ, start_response)
         route = self.routes.get((environ["REQUEST_METHOD"], path.rstrip("/")))
         if route is None:
             return _json_response(start_response, 404, {"error": f"no route {path}"})
@@ -982,6 +1050,20 @@ class ControlApi:
         except Exception as err:
             LOG.exception("control API %s failed", path)
             return _json_response(start_response, 500, {"error": repr(err)})
+
+    def _moto(self, environ: dict[str, Any], start_response: Callable) -> Any:
+        """moto's answer, unless a `loseResponses` fault took this call (see Faults)."""
+        _LOSS.mode = None
+        answer = self.moto_app(environ, start_response)
+        mode, _LOSS.mode = getattr(_LOSS, "mode", None), None
+        if mode is None:
+            return answer
+        if mode == "stall":
+            time.sleep(self.harness.faults.stallSeconds)
+        _drop_connection(environ)
+        if hasattr(answer, "close"):
+            answer.close()
+        return []
 
     def _seed(self, body: dict[str, Any]) -> dict[str, str]:
         return self.harness.seed_standard_set(body.get("accountId", DEFAULT_ACCOUNT),

@@ -220,11 +220,10 @@ impl BuiltinTool for LoginTool {
         ToolSpec {
             name: "aws_sso_login".into(),
             title: "AWS SSO Login".into(),
-            description: "Signs in to AWS IAM Identity Center (AWS SSO) with the device authorization flow. \
-                Returns at once with a verification URL and a code for the user to approve in a browser \
-                (opened automatically unless launchBrowser is false); the server then completes the login in \
-                the background. Calling it again while a login is pending returns the same code. If a valid \
-                session exists it says so, with its expiry. Every other AWS tool needs this session."
+            description: "Signs in to AWS IAM Identity Center (AWS SSO) with the device flow. Returns at once \
+                with a URL and code for the user to approve in a browser; the login then completes in the \
+                background. While pending, a call returns the same code; a valid session is reported with \
+                its expiry. Other AWS tools need this session."
                 .into(),
             input_schema: json!({
                 "type": "object",
@@ -232,12 +231,12 @@ impl BuiltinTool for LoginTool {
                     "launchBrowser": {
                         "type": "boolean",
                         "default": true,
-                        "description": "Open the verification URL in the default browser (the URL and code are always returned)."
+                        "description": "Open the URL in the browser"
                     },
                     "autoPoll": {
                         "type": "boolean",
                         "default": true,
-                        "description": "Complete the login in the background once approved. When false, call aws_sso_login or aws_sso_status again after approving."
+                        "description": "Finish in the background; if false, call again after approval"
                     }
                 }
             }),

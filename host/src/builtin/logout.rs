@@ -83,9 +83,8 @@ impl BuiltinTool for LogoutTool {
         ToolSpec {
             name: "aws_sso_logout".into(),
             title: "AWS SSO Logout".into(),
-            description: "Signs out of AWS SSO: revokes the session at AWS and deletes the cached SSO token, the \
-                cached SSO role credentials and the cached accounts list. Tools that need AWS will ask for \
-                aws_sso_login afterwards."
+            description: "Signs out of AWS SSO: revokes the session and deletes the cached token, role \
+                credentials and account list."
                 .into(),
             input_schema: json!({"type": "object", "properties": {}}),
             output_schema: Some(json!({

@@ -246,10 +246,8 @@ impl BuiltinTool for LsAccountsTool {
         ToolSpec {
             name: "aws_sso_ls_accounts".into(),
             title: "AWS SSO List Accounts and Roles".into(),
-            description: "Lists every AWS account the signed-in user can access through AWS SSO, with account id, \
-                name, email and the roles (permission sets) available in each. Results are cached; \
-                refresh: true lists again. filter keeps accounts whose id, name, email or a role contains \
-                the text (case-insensitive). Needs a session from aws_sso_login."
+            description: "Lists the AWS accounts the signed-in user can access, with id, name, email and \
+                roles (permission sets). Cached. Needs aws_sso_login."
                 .into(),
             input_schema: json!({
                 "type": "object",
@@ -257,11 +255,11 @@ impl BuiltinTool for LsAccountsTool {
                     "refresh": {
                         "type": "boolean",
                         "default": false,
-                        "description": "Ignore the cached list and ask AWS again."
+                        "description": "Bypass the cache"
                     },
                     "filter": {
                         "type": "string",
-                        "description": "Only accounts whose id, name, email or one of whose roles contains this text (case-insensitive)."
+                        "description": "Keep accounts whose id, name, email or a role contains this (any case)"
                     }
                 }
             }),

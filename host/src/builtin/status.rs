@@ -195,9 +195,8 @@ impl BuiltinTool for StatusTool {
         ToolSpec {
             name: "aws_sso_status".into(),
             title: "AWS SSO Status".into(),
-            description: "Shows whether there is a valid AWS SSO session: authenticated, expired, or a login \
-                waiting for approval, with the start URL, SSO region, expiry, time left and whether the \
-                session can renew itself. Call it first; if not authenticated, call aws_sso_login."
+            description: "Shows the AWS SSO session: authenticated, expired or login pending, with start URL, \
+                region, expiry and time left. Call it first; if not authenticated, call aws_sso_login."
                 .into(),
             input_schema: json!({"type": "object", "properties": {}}),
             output_schema: Some(json!({

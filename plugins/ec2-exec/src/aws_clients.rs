@@ -7,19 +7,18 @@
 //! `AWS_ENDPOINT_URL`).
 //!
 //! Retries: the SDK's standard mode (exponential backoff with jitter) retries throttling and
-//! transient errors. Rejected credentials are handled in [`Aws::call`]: fresh ones from the host,
-//! once, and the call again.
+//! transient errors, except where `call_policy` says otherwise for an operation (SendCommand is
+//! never retried by the SDK). Rejected credentials are handled in [`Aws::call`]: fresh ones from
+//! the host, once, and the call again.
 
 use std::future::Future;
 use std::sync::Arc;
-use std::time::Duration;
 
 use aws_config::identity::IdentityCache;
-use aws_config::retry::RetryConfig;
-use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_sdk_ssm::error::{ProvideErrorMetadata, SdkError};
 
+use crate::call_policy;
 use crate::classify::{AwsFailure, Cause, classify};
 use crate::credentials::RoleCredentials;
 
@@ -36,9 +35,6 @@ pub struct Aws {
     credentials: Arc<RoleCredentials>,
 }
 
-/// Attempts per AWS call (the first one included) for throttling and transient errors.
-const MAX_ATTEMPTS: u32 = 5;
-
 impl Aws {
     pub fn new(region: &str, credentials: Arc<RoleCredentials>, endpoints: &Endpoints) -> Self {
         let shared = SdkConfig::builder()
@@ -48,18 +44,8 @@ impl Aws {
             // credentials AWS already rejected.
             .identity_cache(IdentityCache::no_cache())
             .behavior_version(BehaviorVersion::latest())
-            .retry_config(
-                RetryConfig::standard()
-                    .with_max_attempts(MAX_ATTEMPTS)
-                    .with_initial_backoff(Duration::from_millis(200)),
-            )
-            .timeout_config(
-                TimeoutConfig::builder()
-                    .connect_timeout(Duration::from_secs(5))
-                    .read_timeout(Duration::from_secs(30))
-                    .operation_attempt_timeout(Duration::from_secs(30))
-                    .build(),
-            )
+            .retry_config(call_policy::default_retries())
+            .timeout_config(call_policy::default_timeouts())
             .build();
         let mut ssm = aws_sdk_ssm::config::Builder::from(&shared);
         if let Some(url) = &endpoints.ssm {
@@ -78,7 +64,7 @@ impl Aws {
 
     /// Runs one AWS call (`op` builds and sends the request). When AWS rejects the credentials as
     /// expired or invalid, asks the host for fresh ones (once per tool call) and runs it again:
-    /// a rejected request was not processed, so sending it again is safe even for SendCommand.
+    /// a rejected request was not carried out, so sending it again is safe even for SendCommand.
     pub async fn call<T, E, F, Fut>(&self, operation: &'static str, mut op: F) -> Result<T, AwsFailure>
     where
         F: FnMut() -> Fut,

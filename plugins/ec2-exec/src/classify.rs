@@ -31,6 +31,18 @@ pub enum Cause {
     Other,
 }
 
+/// What a failed request did at AWS, as far as the client can tell. This decides whether sending
+/// it again could run a command twice.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Delivery {
+    /// Surely not carried out: AWS refused it (a 4xx answer: invalid, denied, throttled), or it
+    /// never left (it could not be built, the connection could not be made).
+    NotCarriedOut,
+    /// It may have been carried out: it may have left, and no usable answer came back (a
+    /// timeout, a connection dropped mid-call, an unreadable answer, a 5xx).
+    Unknown,
+}
+
 /// An AWS error reduced to what the tool needs to decide and to tell the user.
 #[derive(Debug, Clone)]
 pub struct AwsFailure {
@@ -38,9 +50,21 @@ pub struct AwsFailure {
     pub code: Option<String>,
     pub message: String,
     pub cause: Cause,
+    pub delivery: Delivery,
 }
 
 impl AwsFailure {
+    /// A failure found by the plugin itself (an answer it cannot use, a request it cannot build).
+    pub fn local(operation: &'static str, code: Option<&str>, message: impl Into<String>, cause: Cause) -> Self {
+        Self {
+            operation,
+            code: code.map(str::to_string),
+            message: message.into(),
+            cause,
+            delivery: Delivery::NotCarriedOut,
+        }
+    }
+
     /// `code: message` as AWS sent them, for error texts.
     pub fn detail(&self) -> String {
         match &self.code {
@@ -64,11 +88,19 @@ where
                 .map(str::to_string)
                 .unwrap_or_else(|| DisplayErrorContext(error).to_string());
             let cause = cause_of(code.as_deref(), status);
+            // A 4xx error answer says the request was refused; an unreadable answer (whatever its
+            // status) or a 5xx does not say what happened.
+            let refused = matches!(error, SdkError::ServiceError(_)) && status.is_some_and(|s| (400..500).contains(&s));
             AwsFailure {
                 operation,
                 code,
                 message,
                 cause,
+                delivery: if refused {
+                    Delivery::NotCarriedOut
+                } else {
+                    Delivery::Unknown
+                },
             }
         }
         SdkError::TimeoutError(_) | SdkError::DispatchFailure(_) => AwsFailure {
@@ -76,15 +108,51 @@ where
             code: None,
             message: DisplayErrorContext(error).to_string(),
             cause: Cause::Unreachable,
+            delivery: if matches!(error, SdkError::DispatchFailure(_)) && never_connected(error) {
+                Delivery::NotCarriedOut
+            } else {
+                Delivery::Unknown
+            },
         },
         // Construction failures include a credentials provider that could not answer.
+        SdkError::ConstructionFailure(_) => AwsFailure {
+            operation,
+            code: None,
+            message: DisplayErrorContext(error).to_string(),
+            cause: Cause::Other,
+            delivery: Delivery::NotCarriedOut,
+        },
         _ => AwsFailure {
             operation,
             code: None,
             message: DisplayErrorContext(error).to_string(),
             cause: Cause::Other,
+            delivery: Delivery::Unknown,
         },
     }
+}
+
+/// Whether a dispatch failure happened before a connection existed (DNS, TCP connect, TLS
+/// handshake, connect timeout), so that no byte of the request can have reached AWS. Anything
+/// this cannot recognise counts as "may have been sent": that costs a lookup, never a second run.
+fn never_connected(error: &(dyn std::error::Error + 'static)) -> bool {
+    let mut next = Some(error);
+    while let Some(error) = next {
+        if error
+            .downcast_ref::<hyper_util::client::legacy::Error>()
+            .is_some_and(hyper_util::client::legacy::Error::is_connect)
+        {
+            return true;
+        }
+        if error
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::ConnectionRefused)
+        {
+            return true;
+        }
+        next = error.source();
+    }
+    false
 }
 
 /// The cause behind an error code (and HTTP status, for answers without a code).
@@ -286,6 +354,77 @@ mod tests {
         }
         for status in ["Pending", "InProgress", "Delayed"] {
             assert!(!is_final(status), "{status}");
+        }
+    }
+
+    mod delivery {
+        use aws_sdk_ssm::error::ErrorMetadata;
+        use aws_sdk_ssm::operation::send_command::SendCommandError;
+        use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
+        use aws_smithy_runtime_api::client::result::ConnectorError;
+        use aws_smithy_runtime_api::http::StatusCode;
+        use aws_smithy_types::body::SdkBody;
+
+        use super::super::*;
+
+        type Error = SdkError<SendCommandError, HttpResponse>;
+
+        fn answer(status: u16) -> HttpResponse {
+            HttpResponse::new(StatusCode::try_from(status).unwrap(), SdkBody::empty())
+        }
+
+        fn service(code: &str, status: u16) -> Error {
+            let error = SendCommandError::generic(ErrorMetadata::builder().code(code).message("m").build());
+            SdkError::service_error(error, answer(status))
+        }
+
+        fn delivery(error: Error) -> (Cause, Delivery) {
+            let failure = classify("ssm:SendCommand", &error);
+            (failure.cause, failure.delivery)
+        }
+
+        #[test]
+        fn a_refusal_says_the_request_was_not_carried_out() {
+            assert_eq!(
+                delivery(service("ThrottlingException", 400)),
+                (Cause::Throttled, Delivery::NotCarriedOut)
+            );
+            assert_eq!(
+                delivery(service("InvalidInstanceId", 400)),
+                (Cause::InvalidInstance, Delivery::NotCarriedOut)
+            );
+            let refused = std::io::Error::from(std::io::ErrorKind::ConnectionRefused);
+            assert_eq!(
+                delivery(SdkError::dispatch_failure(ConnectorError::io(Box::new(refused)))),
+                (Cause::Unreachable, Delivery::NotCarriedOut)
+            );
+            assert_eq!(
+                delivery(SdkError::construction_failure("no credentials")).1,
+                Delivery::NotCarriedOut
+            );
+        }
+
+        #[test]
+        fn a_lost_or_unreadable_answer_leaves_it_open() {
+            assert_eq!(
+                delivery(service("InternalServerError", 500)),
+                (Cause::Transient, Delivery::Unknown)
+            );
+            assert_eq!(
+                delivery(SdkError::timeout_error("attempt timeout")),
+                (Cause::Unreachable, Delivery::Unknown)
+            );
+            let dropped = std::io::Error::from(std::io::ErrorKind::ConnectionReset);
+            assert_eq!(
+                delivery(SdkError::dispatch_failure(ConnectorError::io(Box::new(dropped)))).1,
+                Delivery::Unknown
+            );
+            let closed = ConnectorError::other("connection closed before message completed".into(), None);
+            assert_eq!(delivery(SdkError::dispatch_failure(closed)).1, Delivery::Unknown);
+            assert_eq!(
+                delivery(SdkError::response_error("garbled", answer(200))).1,
+                Delivery::Unknown
+            );
         }
     }
 }

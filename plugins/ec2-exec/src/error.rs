@@ -91,14 +91,16 @@ pub enum Ec2ExecError {
     },
 
     #[error(
-        "Could not reach {service} ({operation}): {detail}. Check the network, and the endpoint \
-         override (AWS_ENDPOINT_URL_{service_env} / AWS_ENDPOINT_URL) if one is set."
+        "Could not reach {service} ({operation}): {detail}.{nothing_sent} Check the network, and the \
+         endpoint override (AWS_ENDPOINT_URL_{service_env} / AWS_ENDPOINT_URL) if one is set."
     )]
     Unreachable {
         service: &'static str,
         service_env: &'static str,
         operation: &'static str,
         detail: String,
+        /// " Nothing was sent." when SendCommand itself could not connect.
+        nothing_sent: &'static str,
     },
 
     #[error("{operation} failed: {detail}.{context}")]
@@ -119,6 +121,29 @@ pub enum Ec2ExecError {
         waited_secs: u64,
     },
 
+    #[error(
+        "SendCommand got no clear answer ({detail}), and SSM lists no command with this call's comment \
+         \"{comment}\" on {instance}, so the command most likely never arrived. It was not sent again. \
+         Try again; to be sure first, look for that comment in the SSM console's Run Command history."
+    )]
+    SendNotFound {
+        instance: String,
+        detail: String,
+        comment: String,
+    },
+
+    #[error(
+        "SendCommand got no clear answer ({detail}), so the command may have started on {instance}. It was sent \
+         once and not again; looking it up by its comment failed ({lookup}). Before trying again, look for \
+         the comment \"{comment}\" in the SSM console's Run Command history."
+    )]
+    SendOutcomeUnknown {
+        instance: String,
+        detail: String,
+        comment: String,
+        lookup: String,
+    },
+
     #[error("The call was cancelled by the client before the command was sent. Nothing was sent.")]
     CancelledBeforeSend,
 
@@ -134,7 +159,11 @@ impl Ec2ExecError {
             Self::Host(error) => error.kind,
             Self::CredentialsRejected { .. } => ErrorKind::NotLoggedIn,
             Self::InstanceNotFound { .. } | Self::NotManaged { .. } => ErrorKind::NotFound,
-            Self::InstanceNotRunning { .. } | Self::InvocationMissing { .. } | Self::Aws { .. } => ErrorKind::Failed,
+            Self::InstanceNotRunning { .. }
+            | Self::InvocationMissing { .. }
+            | Self::Aws { .. }
+            | Self::SendNotFound { .. }
+            | Self::SendOutcomeUnknown { .. } => ErrorKind::Failed,
             Self::AgentOffline { .. } | Self::Unreachable { .. } => ErrorKind::Unavailable,
             Self::CancelledBeforeSend => ErrorKind::Cancelled,
             Self::Internal(_) => ErrorKind::Internal,
@@ -161,6 +190,18 @@ impl Ec2ExecError {
             service_env: if service == "EC2" { "EC2" } else { "SSM" },
             operation: failure.operation,
             detail: failure.message.clone(),
+            nothing_sent: "",
+        }
+    }
+
+    /// SendCommand could not connect to SSM, so it surely never left.
+    pub fn unreachable_before_send(failure: &AwsFailure) -> Self {
+        Self::Unreachable {
+            service: "SSM",
+            service_env: "SSM",
+            operation: failure.operation,
+            detail: failure.message.clone(),
+            nothing_sent: " Nothing was sent.",
         }
     }
 
@@ -203,5 +244,49 @@ impl From<Ec2ExecError> for ToolError {
             Ec2ExecError::Host(error) => error,
             other => ToolError::new(other.kind(), other.to_string()),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::classify::Cause;
+
+    #[test]
+    fn an_unconfirmed_send_names_its_comment_and_promises_no_second_send() {
+        let not_found = Ec2ExecError::SendNotFound {
+            instance: "i-0123abcd (web-1)".into(),
+            detail: "dispatch failure".into(),
+            comment: "Sent by mcp-aws-sso (aws_sso_ec2_exec_command) call 00ff".into(),
+        };
+        let unknown = Ec2ExecError::SendOutcomeUnknown {
+            instance: "i-0123abcd".into(),
+            detail: "timeout".into(),
+            comment: "Sent by mcp-aws-sso (aws_sso_ec2_exec_command) call 00ff".into(),
+            lookup: "AccessDeniedException: not allowed: ssm:ListCommands".into(),
+        };
+        for error in [&not_found, &unknown] {
+            let text = error.to_string();
+            assert!(text.contains("call 00ff"), "{text}");
+            assert!(
+                text.contains("not sent again") || text.contains("sent once and not again"),
+                "{text}"
+            );
+            assert!(text.contains("Run Command history"), "{text}");
+            assert_eq!(error.kind(), ErrorKind::Failed);
+        }
+        assert!(unknown.to_string().contains("ssm:ListCommands"));
+    }
+
+    #[test]
+    fn a_refused_connection_says_nothing_was_sent() {
+        let failure = AwsFailure::local("ssm:SendCommand", None, "connection refused", Cause::Unreachable);
+        let text = Ec2ExecError::unreachable_before_send(&failure).to_string();
+        assert!(text.starts_with("Could not reach SSM (ssm:SendCommand): connection refused. Nothing was sent."));
+        assert!(
+            !Ec2ExecError::unreachable("SSM", &failure)
+                .to_string()
+                .contains("Nothing was sent")
+        );
     }
 }

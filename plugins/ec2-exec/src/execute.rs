@@ -5,7 +5,7 @@
 use std::sync::Arc;
 use std::time::Instant;
 
-use mcp_aws_sso_plugin_api::{Host, ToolOutput};
+use mcp_aws_sso_plugin_api::{Host, LogLevel, ToolOutput};
 
 use crate::aws_clients::{Aws, Endpoints};
 use crate::classify::{AwsFailure, Cause};
@@ -15,7 +15,7 @@ use crate::instance::{self, Target};
 use crate::poll::{PollError, Poller};
 use crate::progress::Progress;
 use crate::render::{Report, render};
-use crate::send::send_command;
+use crate::send::{SendError, send_command};
 use crate::validation::Request;
 
 pub struct Call<'a> {
@@ -42,11 +42,21 @@ impl Call<'_> {
         }
 
         progress.update("Sending", &format!("Sending the command to {}", target.label()));
-        let command_id = match send_command(&aws, &target, request).await {
-            Ok(id) => id,
-            Err(failure) => return Err(self.send_error(&target, failure).await),
+        let sent = match send_command(&aws, self.host, &target, request).await {
+            Ok(sent) => sent,
+            Err(error) => return Err(self.send_error(&target, error).await),
         };
+        let command_id = sent.command_id;
         let sent_at = Instant::now();
+        if let Some(lost) = &sent.answer_lost {
+            self.host.log(
+                LogLevel::Warn,
+                &format!(
+                    "SendCommand's answer was lost ({}); found command {command_id} by its comment, not sending it again",
+                    lost.detail()
+                ),
+            );
+        }
         progress.update("Sent", &format!("Sent command {command_id} ({})", target.document()));
 
         let poller = Poller {
@@ -81,10 +91,38 @@ impl Call<'_> {
             waited: &waited,
             duration: sent_at.elapsed(),
             max_output_chars: self.max_output_chars,
+            answer_lost: sent.answer_lost.as_ref(),
         }))
     }
 
-    async fn send_error(&self, target: &Target, failure: AwsFailure) -> Ec2ExecError {
+    async fn send_error(&self, target: &Target, error: SendError) -> Ec2ExecError {
+        let failure = match error {
+            SendError::NotSent(failure) => failure,
+            SendError::Cancelled => return Ec2ExecError::CancelledBeforeSend,
+            SendError::NotFound { failure, comment } => {
+                return Ec2ExecError::SendNotFound {
+                    instance: target.label(),
+                    detail: failure.detail(),
+                    comment,
+                };
+            }
+            SendError::Unknown {
+                failure,
+                comment,
+                lookup,
+            } => {
+                return Ec2ExecError::SendOutcomeUnknown {
+                    instance: target.label(),
+                    detail: failure.detail(),
+                    comment,
+                    lookup: lookup.detail(),
+                };
+            }
+        };
+        if failure.cause == Cause::Unreachable {
+            // Only a connection that could not be made ends up here (`Delivery::NotCarriedOut`).
+            return Ec2ExecError::unreachable_before_send(&failure);
+        }
         if failure.cause == Cause::InvalidInstance {
             return Ec2ExecError::NotManaged {
                 instance: target.label(),

@@ -183,12 +183,12 @@ async fn describe_instance(aws: &Aws, request: &Request) -> Result<Option<Ec2Vie
         .flat_map(|reservation| reservation.instances())
         .find(|instance| instance.instance_id() == Some(request.instance_id.as_str()));
     let Some(instance) = instance else {
-        return Err(AwsFailure {
-            operation: "ec2:DescribeInstances",
-            code: Some("InvalidInstanceID.NotFound".into()),
-            message: "no such instance".into(),
-            cause: Cause::InstanceNotFound,
-        });
+        return Err(AwsFailure::local(
+            "ec2:DescribeInstances",
+            Some("InvalidInstanceID.NotFound"),
+            "no such instance",
+            Cause::InstanceNotFound,
+        ));
     };
     let name = instance
         .tags()
@@ -225,12 +225,7 @@ async fn describe_managed_node(aws: &Aws, request: &Request) -> Result<Option<Ma
         .key("InstanceIds")
         .values(&request.instance_id)
         .build()
-        .map_err(|e| AwsFailure {
-            operation: "ssm:DescribeInstanceInformation",
-            code: None,
-            message: e.to_string(),
-            cause: Cause::Other,
-        })?;
+        .map_err(|e| AwsFailure::local("ssm:DescribeInstanceInformation", None, e.to_string(), Cause::Other))?;
     let output = aws
         .call("ssm:DescribeInstanceInformation", || {
             aws.ssm

@@ -9,16 +9,20 @@
 //!      ─credentials─▶ RoleCredentials (from the host; refreshed once if AWS rejects them)
 //!      ─execute (in the plugin's own tokio runtime)─────────────────────────────────────────┐
 //!        instance: EC2 DescribeInstances + SSM DescribeInstanceInformation ─▶ Target        │
-//!        send:     SendCommand (AWS-RunShellScript | AWS-RunPowerShellScript) ─▶ command id │
+//!        send:     SendCommand, at most once (AWS-RunShellScript | AWS-RunPowerShellScript)│
+//!                  answer lost? ─▶ sent_lookup: ListCommands by this call's comment       │
+//!                  ─▶ command id                                                          │
 //!        poll:     GetCommandInvocation, adaptive, progress, timeout/cancel ─▶ CancelCommand│
 //!        render:   markdown + structuredContent (+ isError) ◀────────────────────────────────┘
 //! ```
 //!
 //! Files: `tool_spec` (the schema), `validation`, `credentials`, `aws_clients` (SDK config by
-//! hand, one credential refresh), `instance`, `send`, `poll`, `progress`, `classify` (real causes
-//! of failures), `error`, `render`, `execute` (the sequence).
+//! hand, one credential refresh), `call_policy` (retries and timeouts per operation), `instance`,
+//! `send`, `sent_lookup`, `poll`, `progress`, `classify` (real causes of failures, and whether a
+//! failed request may have been carried out), `error`, `render`, `execute` (the sequence).
 
 mod aws_clients;
+mod call_policy;
 mod classify;
 mod consent;
 mod credentials;
@@ -29,6 +33,7 @@ mod poll;
 mod progress;
 mod render;
 mod send;
+mod sent_lookup;
 mod tool_spec;
 mod validation;
 

@@ -7,8 +7,13 @@
 //! keeps the delay between the end of a command and its result to a fraction of its run time
 //! (see benches/ec2_exec_latency.py) at the cost of about 8 polls in the first second, 14 in the
 //! first five. Early on, `InvocationDoesNotExist` means SSM has not registered the invocation
-//! yet. Throttling and transient errors slow polling down but do not abandon a running command. On timeout or cancellation, CancelCommand goes out and the
-//! final state (with any partial output) is collected for a few seconds.
+//! yet. Throttling and transient errors slow polling down but do not abandon a running command.
+//!
+//! Every poll races the call's timeout and the client's cancellation: a slow GetCommandInvocation
+//! is dropped when either comes first (it only reads). Each call has a budget of seconds
+//! (`call_policy::poll`), not the SDK's default retry chain. On timeout or cancellation,
+//! CancelCommand goes out (`call_policy::cancel`) and the final state (with any partial output)
+//! is collected for at most [`DRAIN`].
 
 use std::time::{Duration, Instant};
 
@@ -16,6 +21,7 @@ use aws_sdk_ssm::operation::get_command_invocation::GetCommandInvocationOutput;
 use mcp_aws_sso_plugin_api::{Host, LogLevel};
 
 use crate::aws_clients::Aws;
+use crate::call_policy;
 use crate::classify::{AwsFailure, Cause, is_final};
 use crate::progress::Progress;
 use crate::send::cancel_command;
@@ -134,7 +140,12 @@ impl Poller<'_> {
             if Instant::now() >= deadline {
                 return Ok(self.stop(Ending::TimedOut, last).await);
             }
-            match self.get().await {
+            let answer = tokio::select! {
+                answer = self.get() => answer,
+                // The top of the loop tells which of the two it was.
+                () = self.pause_until(deadline) => continue,
+            };
+            match answer {
                 Ok(invocation) => {
                     if is_final(&invocation.status) {
                         return Ok(Waited {
@@ -197,6 +208,8 @@ impl Poller<'_> {
                     .get_command_invocation()
                     .command_id(self.command_id)
                     .instance_id(self.instance_id)
+                    .customize()
+                    .config_override(call_policy::poll())
                     .send()
             })
             .await
@@ -223,7 +236,8 @@ impl Poller<'_> {
             let give_up = Instant::now() + DRAIN;
             let mut backoff = Backoff::new();
             while Instant::now() < give_up {
-                if let Ok(invocation) = self.get().await {
+                let left = give_up.saturating_duration_since(Instant::now());
+                if let Ok(Ok(invocation)) = tokio::time::timeout(left, self.get()).await {
                     // `Cancelling` is not the end here: the output arrives with `Cancelled`.
                     let settled = is_final(&invocation.status) && invocation.status != "Cancelling";
                     last = Some(invocation);

@@ -11,7 +11,7 @@ use std::time::Duration;
 use mcp_aws_sso_plugin_api::ToolOutput;
 use serde_json::json;
 
-use crate::classify::Outcome;
+use crate::classify::{AwsFailure, Outcome};
 use crate::instance::Target;
 use crate::poll::{Ending, Invocation, Waited};
 use crate::tool_spec::MAX_TIMEOUT_SECONDS;
@@ -29,6 +29,8 @@ pub struct Report<'a> {
     /// From SendCommand to now.
     pub duration: Duration,
     pub max_output_chars: usize,
+    /// SendCommand's answer was lost and the command was found by its comment.
+    pub answer_lost: Option<&'a AwsFailure>,
 }
 
 /// How the command ended, all things considered.
@@ -132,6 +134,13 @@ pub fn render(report: &Report) -> ToolOutput {
             "\n> Shown shortened to the host's limit of {} characters (maxOutputChars); `structuredContent` \
              has stdout and stderr in full.\n",
             group(report.max_output_chars)
+        ));
+    }
+    if let Some(lost) = report.answer_lost {
+        text.push_str(&format!(
+            "\n> SendCommand's answer was lost ({}); the command was found in SSM by this call's comment and \
+             was not sent again.\n",
+            lost.detail()
         ));
     }
     if let Some(section) = explanation(outcome, report) {
@@ -345,6 +354,7 @@ mod tests {
             waited,
             duration: Duration::from_millis(700),
             max_output_chars: 40_000,
+            answer_lost: None,
         })
     }
 
@@ -429,6 +439,7 @@ mod tests {
             waited: &waited,
             duration: Duration::from_millis(1),
             max_output_chars: 400,
+            answer_lost: None,
         });
         assert!(output.text.contains("maxOutputChars"));
         assert!(output.text.chars().filter(|c| *c == '▓' || *c == '░').count() <= 400);

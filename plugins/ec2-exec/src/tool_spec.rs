@@ -32,35 +32,17 @@ pub fn ec2_exec_command() -> ToolSpec {
     }
 }
 
+/// What the model reads to decide when and how to call the tool. Each thing is said once, here or
+/// in the schema, and nothing the schema already says (types, limits, defaults) is repeated.
 fn description() -> String {
-    format!(
-        "Runs a shell command on an EC2 instance (or SSM managed node) through AWS Systems Manager \
-Run Command, with short-lived AWS SSO credentials for the account and role you name. No SSH and no \
-inbound ports are needed.
-
-Prerequisites:
-- Sign in first with `aws_sso_login`.
-- The instance runs the SSM Agent and has an instance profile that allows SSM (e.g. the \
-AmazonSSMManagedInstanceCore policy), so that it shows up as a managed node.
-- Your role may call `ssm:SendCommand`, `ssm:GetCommandInvocation` and `ssm:CancelCommand` (and, \
-for the instance name and state, `ec2:DescribeInstances` and `ssm:DescribeInstanceInformation`).
-
-Linux instances run the command with `AWS-RunShellScript`, Windows instances with \
-`AWS-RunPowerShellScript`. A stopped instance, or one that SSM does not manage, is reported without \
-sending anything.
-
-Region: the `region` argument, else the host's default region (`AWS_REGION`, else \
-`AWS_DEFAULT_REGION`, each from the environment or ~/.mcp/configs.json), else the call fails and \
-asks for one.
-
-Timeout: `timeoutSeconds` (default {DEFAULT_TIMEOUT_SECONDS}, at most {MAX_TIMEOUT_SECONDS}). When it \
-runs out, or when the client cancels the call, the remote command is cancelled with CancelCommand \
-and the result says so.
-
-Returns the exit code, the SSM status, stdout and stderr (SSM keeps at most 24,000 and 8,000 \
-characters of them; the result says when it cut them). A command that exits non-zero is an error \
-result with its full output, not a permission problem."
-    )
+    "Runs a shell command (PowerShell on Windows) on an EC2 instance or SSM managed node through SSM \
+Run Command, as an AWS SSO role; no SSH needed. Sign in first with `aws_sso_login`. The instance needs \
+a running SSM Agent and an instance profile allowing SSM; the role needs ssm:SendCommand, \
+ssm:GetCommandInvocation, ssm:CancelCommand and ssm:ListCommands. A stopped or unmanaged instance is \
+reported without sending. The command is sent at most once, and cancelled when the timeout runs out \
+or the call is cancelled. Returns the exit code, SSM status, stdout and stderr (SSM keeps the first \
+24,000 and 8,000 characters). A non-zero exit is an error result with the full output."
+        .to_string()
 }
 
 fn input_schema() -> Value {
@@ -70,36 +52,34 @@ fn input_schema() -> Value {
             "instanceId": {
                 "type": "string",
                 "pattern": INSTANCE_ID_PATTERN,
-                "description": "The EC2 instance id (i- followed by 8 or 17 hex digits) or SSM managed node id (mi-...)"
+                "description": "EC2 instance id or managed node id (mi-...)"
             },
             "accountId": {
                 "type": "string",
                 "pattern": ACCOUNT_ID_PATTERN,
-                "description": "The 12-digit AWS account id that owns the instance"
+                "description": "Account that owns the instance"
             },
             "roleName": {
                 "type": "string",
                 "pattern": ROLE_NAME_PATTERN,
-                "description": "The AWS SSO role (permission set) to run the command as"
+                "description": "SSO role (permission set) to run as"
             },
             "command": {
                 "type": "string",
                 "minLength": 1,
-                "description": "The shell command to run on the instance (PowerShell on Windows instances)"
+                "description": "Script to run on the instance"
             },
             "region": {
                 "type": "string",
                 "pattern": REGION_PATTERN,
-                "description": "The instance's AWS region, e.g. us-east-1 (default: the host's default region)"
+                "description": "Instance's region; default: the host's AWS_REGION"
             },
             "timeoutSeconds": {
                 "type": "integer",
                 "minimum": 1,
                 "maximum": MAX_TIMEOUT_SECONDS,
                 "default": DEFAULT_TIMEOUT_SECONDS,
-                "description": format!(
-                    "Seconds to wait for the command before cancelling it (default {DEFAULT_TIMEOUT_SECONDS}, at most {MAX_TIMEOUT_SECONDS})"
-                )
+                "description": "Seconds to wait before cancelling the command"
             }
         },
         "required": ["instanceId", "accountId", "roleName", "command"],

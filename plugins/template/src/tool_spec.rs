@@ -11,9 +11,9 @@ pub fn check_access() -> ToolSpec {
     ToolSpec {
         name: CHECK_ACCESS.into(),
         title: "AWS SSO Check Role Access".into(),
-        description: "Checks which of your roles in an AWS account can be used right now by obtaining \
-                      short-lived credentials for each (or for one named role), and reports when they expire \
-                      or why they could not be obtained. Never shows the credentials."
+        description: "Checks which of your roles in an account are usable now, by getting short-lived \
+                      credentials for each (or one named role); reports their expiry or why not. Never shows \
+                      credentials."
             .into(),
         input_schema: schema::object(
             [
@@ -22,7 +22,7 @@ pub fn check_access() -> ToolSpec {
                     "roleName",
                     schema::described(
                         schema::role_name(),
-                        "Check only this role (default: every role you have in the account)",
+                        "Only this role (default: all of yours there)",
                     ),
                 ),
             ],
