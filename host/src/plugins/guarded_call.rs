@@ -1,7 +1,8 @@
 //! Running plugin code under the host's limits. Plugin code is synchronous and may block for
 //! minutes, so it runs on a blocking thread; the host waits for it only until the call's limit
 //! (plus a grace), or until the client cancels. Then the host signals cancellation to the
-//! plugin (`is_cancelled()` turns true), answers the call itself and keeps serving.
+//! plugin (`is_cancelled()` turns true), gives it [`STOP_GRACE`] to stop by itself (and clean
+//! up), answers the call itself and keeps serving.
 //!
 //! A blocking thread cannot be killed: a plugin that ignores cancellation keeps its thread until
 //! it returns. Such *abandoned* calls are counted per plugin, and past
@@ -10,6 +11,7 @@
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU8, AtomicUsize, Ordering};
+use std::time::Duration;
 
 use mcp_aws_sso_plugin_api::{ErrorKind, ToolError};
 use tokio_util::sync::CancellationToken;
@@ -19,6 +21,9 @@ use crate::limits::call_timeout::CallLimit;
 
 /// Abandoned calls a plugin may have running before its new calls are refused.
 pub const MAX_ABANDONED_CALLS: usize = 4;
+
+/// How long the host waits, after signalling cancellation, for the plugin to stop by itself.
+pub const STOP_GRACE: Duration = Duration::from_secs(2);
 
 const RUNNING: u8 = 0;
 const FINISHED: u8 = 1;
@@ -140,11 +145,21 @@ impl GuardedCalls {
             _ = tokio::time::sleep(limit.deadline()) => GaveUp::Timeout,
             _ = client_cancel.cancelled() => GaveUp::Cancelled,
         };
-        if !waiting.abandon() {
-            // Finished just as the host gave up: use its answer.
-            return handle
-                .await
-                .map_err(|e| ToolError::internal(format!("the plugin call did not complete: {e}")));
+        // Ask the plugin to stop, and give it a moment to clean up (exec-command kills its
+        // command's process group) before the host answers; the CLI exits right after.
+        waiting.cancel.cancel();
+        let stopped = tokio::time::timeout(STOP_GRACE, &mut handle).await;
+        let finished = match stopped {
+            Ok(joined) => {
+                waiting.armed = false;
+                Some(joined)
+            }
+            Err(_) if !waiting.abandon() => Some(handle.await),
+            Err(_) => None,
+        };
+        if let (GaveUp::Cancelled, Some(joined)) = (&gave_up, finished) {
+            // The plugin's own answer to the cancellation.
+            return joined.map_err(|e| ToolError::internal(format!("the plugin call did not complete: {e}")));
         }
         Err(match gave_up {
             GaveUp::Timeout => ToolError::new(
