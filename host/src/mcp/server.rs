@@ -400,6 +400,18 @@ impl ServerHandler for McpServer {
             return Ok(kept?.into());
         }
         let Some(plugin) = self.plugin_for_resource(&uri) else {
+            // The host's own scheme: a kept output that was evicted (or never existed).
+            if uri.starts_with("mcp-aws-sso://") {
+                return Err(McpError::resource_not_found(
+                    format!(
+                        "no resource {uri}: this server keeps the full text of the last {} truncated outputs ({} MiB at \
+                         most), oldest dropped first. Call the tool again.",
+                        result_store::MAX_RESULTS,
+                        result_store::MAX_BYTES / (1024 * 1024)
+                    ),
+                    None,
+                ));
+            }
             return Err(features::resource_not_found(&uri));
         };
         let args = json!({ "uri": uri });

@@ -17,7 +17,7 @@ pub fn check_access() -> ToolSpec {
             .into(),
         input_schema: schema::object(
             [
-                ("accountId", schema::account_id()),
+                ("accountId", schema::described(schema::account_id(), "Account to check")),
                 (
                     "roleName",
                     schema::described(schema::role_name(), "Only this role (default: all of yours there)"),
