@@ -25,6 +25,8 @@ pub struct Config {
     pub plugin_dirs: Vec<PathBuf>,
     /// `MCP_AWS_SSO_READ_ONLY`.
     pub read_only: bool,
+    /// `MCP_AWS_SSO_CONFIRM`.
+    pub confirm: Confirm,
     /// `MCP_AWS_SSO_ACCOUNTS_CACHE_TTL`.
     pub accounts_cache_ttl: Duration,
     /// `MCP_AWS_SSO_CALL_TIMEOUT`: the default for tools that take a timeout.
@@ -73,6 +75,38 @@ pub enum Transport {
     Stdio,
     /// MCP streamable HTTP.
     Http,
+}
+
+/// When tools ask the person (through MCP elicitation) before they act. Ordered: a later
+/// variant asks about more.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Confirm {
+    /// Never ask (the default until clients commonly support elicitation).
+    #[default]
+    Never,
+    /// Ask before anything that is not read-only.
+    Mutations,
+    /// Ask before every command, reads included.
+    All,
+}
+
+impl Confirm {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Never => "never",
+            Self::Mutations => "mutations",
+            Self::All => "all",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "never" => Some(Self::Never),
+            "mutations" => Some(Self::Mutations),
+            "all" => Some(Self::All),
+            _ => None,
+        }
+    }
 }
 
 /// The HTTP transport's settings.

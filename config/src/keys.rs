@@ -32,6 +32,9 @@ pub const MCP_AWS_SSO_HTTP_TOKEN: &str = "MCP_AWS_SSO_HTTP_TOKEN";
 pub const MCP_AWS_SSO_PLUGIN_DIRS: &str = "MCP_AWS_SSO_PLUGIN_DIRS";
 /// Allow read-only AWS operations only.
 pub const MCP_AWS_SSO_READ_ONLY: &str = "MCP_AWS_SSO_READ_ONLY";
+/// When tools ask the person before they act: `never` (default), `mutations` (before anything
+/// that is not read-only) or `all` (before every command). Needs a client with MCP elicitation.
+pub const MCP_AWS_SSO_CONFIRM: &str = "MCP_AWS_SSO_CONFIRM";
 /// Seconds the accounts-and-roles list stays cached.
 pub const MCP_AWS_SSO_ACCOUNTS_CACHE_TTL: &str = "MCP_AWS_SSO_ACCOUNTS_CACHE_TTL";
 /// Default timeout of a tool call, in seconds.
@@ -63,6 +66,7 @@ pub const ALL: &[&str] = &[
     MCP_AWS_SSO_HTTP_TOKEN,
     MCP_AWS_SSO_PLUGIN_DIRS,
     MCP_AWS_SSO_READ_ONLY,
+    MCP_AWS_SSO_CONFIRM,
     MCP_AWS_SSO_ACCOUNTS_CACHE_TTL,
     MCP_AWS_SSO_CALL_TIMEOUT,
     MCP_AWS_SSO_MAX_OUTPUT,

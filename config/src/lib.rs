@@ -38,7 +38,7 @@ mod source;
 mod values;
 mod warning;
 
-pub use config::{Config, ConfigFiles, HttpSettings, SsoSettings, Transport};
+pub use config::{Config, ConfigFiles, Confirm, HttpSettings, SsoSettings, Transport};
 pub use error::ConfigError;
 pub use exec_settings::ExecSettings;
 pub use load::{Loaded, port_flag};

@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 use crate::aws_profile::{self, AwsConfigFile};
-use crate::config::{Config, ConfigFiles, HttpSettings, SsoSettings, Transport};
+use crate::config::{Config, ConfigFiles, Confirm, HttpSettings, SsoSettings, Transport};
 use crate::configs_json;
 use crate::error::ConfigError;
 use crate::exec_settings::{self, ExecSettings};
@@ -158,6 +158,12 @@ impl Config {
             )
         });
         let read_only = r.or_default(keys::MCP_AWS_SSO_READ_ONLY, BOOLEAN, values::boolean, false);
+        let confirm = r.or_default(
+            keys::MCP_AWS_SSO_CONFIRM,
+            "never, mutations or all",
+            Confirm::parse,
+            Confirm::Never,
+        );
         let accounts_cache_ttl = r.or_default(
             keys::MCP_AWS_SSO_ACCOUNTS_CACHE_TTL,
             SECONDS,
@@ -239,6 +245,7 @@ impl Config {
             http: HttpSettings { host, port, token },
             plugin_dirs: plugin_dirs.unwrap_or_default(),
             read_only,
+            confirm,
             accounts_cache_ttl,
             call_timeout,
             max_output_chars,

@@ -28,12 +28,12 @@ fn sections_are_handed_over_with_host_wide_settings() {
     assert_eq!(
         config.plugin_config("exec-command"),
         with_exec(
-            json!({"readOnly": false, "callTimeoutSeconds": 120, "maxOutputChars": 5000, "allowedServices": ["s3", "ec2"]})
+            json!({"readOnly": false, "confirm": "never", "callTimeoutSeconds": 120, "maxOutputChars": 5000, "allowedServices": ["s3", "ec2"]})
         )
     );
     assert_eq!(
         config.plugin_config("unknown"),
-        with_exec(json!({"readOnly": false, "callTimeoutSeconds": 120, "maxOutputChars": 40000}))
+        with_exec(json!({"readOnly": false, "confirm": "never", "callTimeoutSeconds": 120, "maxOutputChars": 40000}))
     );
 }
 
@@ -52,6 +52,38 @@ fn a_section_cannot_lift_read_only_mode() {
         home.config().plugin_config("exec-command")["readOnly"],
         json!(true),
         "but it can tighten it"
+    );
+}
+
+#[test]
+fn a_section_can_ask_about_more_but_never_less_than_mcp_aws_sso_confirm() {
+    let mut home = Home::new();
+    home.configs_json(
+        r#"{"aws-sso": {"plugins": {"exec-command": {"confirm": "never"}, "ec2-exec": {"confirm": "all"}}}}"#,
+    );
+    home.set("MCP_AWS_SSO_CONFIRM", "mutations");
+    let config = home.config();
+    assert_eq!(
+        config.plugin_config("exec-command")["confirm"],
+        json!("mutations"),
+        "cannot lower it"
+    );
+    assert_eq!(
+        config.plugin_config("ec2-exec")["confirm"],
+        json!("all"),
+        "can raise it"
+    );
+    assert_eq!(config.plugin_config("other")["confirm"], json!("mutations"));
+}
+
+#[test]
+fn a_bad_confirm_value_is_an_error_naming_the_key() {
+    let mut home = Home::new();
+    home.set("MCP_AWS_SSO_CONFIRM", "sometimes");
+    let text = home.error();
+    assert!(
+        text.contains("MCP_AWS_SSO_CONFIRM") && text.contains("never, mutations or all"),
+        "{text}"
     );
 }
 

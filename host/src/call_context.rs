@@ -5,6 +5,8 @@ use std::sync::{Arc, Mutex};
 
 use tokio_util::sync::CancellationToken;
 
+use crate::input::ClientInput;
+
 /// One progress update. `done` only ever increases within a call (MCP requires it).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProgressUpdate {
@@ -35,6 +37,8 @@ pub struct CallContext {
     cancel: CancellationToken,
     progress: Option<ProgressSink>,
     notice: Option<NoticeSink>,
+    /// The MCP client as a source of input (elicitation, sampling, roots); none on the CLI.
+    input: Option<Arc<dyn ClientInput>>,
     last_done: Arc<Mutex<f64>>,
 }
 
@@ -46,6 +50,7 @@ impl CallContext {
             cancel,
             progress,
             notice: None,
+            input: None,
             last_done: Arc::new(Mutex::new(f64::NEG_INFINITY)),
         }
     }
@@ -61,6 +66,16 @@ impl CallContext {
             Some(sink) => sink(text),
             None => eprintln!("{text}"),
         }
+    }
+
+    pub fn with_input(mut self, input: Arc<dyn ClientInput>) -> Self {
+        self.input = Some(input);
+        self
+    }
+
+    /// The client to ask, when the call came from one that can be asked.
+    pub fn client_input(&self) -> Option<&Arc<dyn ClientInput>> {
+        self.input.as_ref()
     }
 
     pub fn for_session(mut self, session: u64) -> Self {

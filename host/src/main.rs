@@ -17,13 +17,16 @@ mod auth;
 mod aws_identifiers;
 mod builtin;
 mod call_context;
+mod catalog;
 mod cli;
 mod console_signin;
+mod input;
 mod limits;
 mod logging;
 mod mcp;
 mod plugins;
 mod registry;
+mod resources;
 
 use std::process::ExitCode;
 

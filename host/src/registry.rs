@@ -162,6 +162,42 @@ impl Registry {
         );
     }
 
+    /// A tool by name.
+    pub fn get(&self, name: &str) -> Option<&ToolEntry> {
+        self.tools.get(name)
+    }
+
+    /// Every loaded plugin that serves a tool, once each, in registration order.
+    pub fn plugins(&self) -> Vec<Arc<LoadedPlugin>> {
+        let mut plugins: Vec<Arc<LoadedPlugin>> = Vec::new();
+        for entry in self.tools() {
+            if let Handler::Plugin(plugin) = &entry.handler
+                && !plugins.iter().any(|p| Arc::ptr_eq(p, plugin))
+            {
+                plugins.push(plugin.clone());
+            }
+        }
+        plugins
+    }
+
+    /// Sends a plugin a request other than a tool call (`prompts/get`, `resources/read`) for
+    /// something it declared in its manifest.
+    pub async fn call_plugin_request(
+        &self,
+        plugin: &LoadedPlugin,
+        request: &str,
+        args: Value,
+        ctx: CallContext,
+    ) -> Result<ToolOutput, ToolError> {
+        let env = self
+            .env
+            .clone()
+            .ok_or_else(|| ToolError::internal("plugin requests need a host environment"))?;
+        let plugin_config = env.config.plugin_config(&plugin.manifest.name);
+        let limit = call_timeout::limit_for(&args, &Value::Null, &plugin_config);
+        plugin.call(request, args, ctx, env, limit).await
+    }
+
     /// The plugin that serves `name`, when a plugin does (the host's output cap applies to them).
     pub fn plugin_of(&self, name: &str) -> Option<&LoadedPlugin> {
         match &self.tools.get(name)?.handler {
@@ -284,6 +320,7 @@ mod tests {
             input_schema: serde_json::json!({"type": "object"}),
             output_schema: None,
             annotations: Default::default(),
+            ..Default::default()
         }
     }
 

@@ -20,6 +20,13 @@
 //! to manifests, outputs and host answers without a layout change that would lock out plugins
 //! built against an older `plugin-api`.
 //!
+//! Since plugin-api 1.1.0 a plugin reaches the rest of MCP through named extension methods (see
+//! [`extensions`]): it can ask the person (elicitation in form or URL mode, on both protocol
+//! revisions, as one blocking call — [`input`], and [`consent::require_consent`] for "may I?"),
+//! ask for sampling or roots, publish resources, and declare prompts, resources, resource
+//! templates and completions in its manifest, which the host serves by calling the plugin with
+//! the request names in [`extensions::requests`].
+//!
 //! A plugin author writes plain Rust: implement [`Plugin`] (or build a [`kit::ToolPlugin`] from
 //! typed [`kit::Tool`]s) and call [`export_plugin!`]. The exported entry points catch panics, so
 //! a broken plugin becomes a tool error, never a dead host. The [`kit`] holds what most plugins
@@ -37,14 +44,19 @@
 //!   abi_stable checks and why this shape follows from it.
 
 pub mod abi;
+pub mod consent;
 mod export;
+pub mod extensions;
+mod features;
 mod host;
+pub mod input;
 pub mod kit;
 mod manifest;
 mod outcome;
 
 pub use abi::{ABI_VERSION, HostContext, HostContext_TO, HostContextBox, PluginMod, PluginModRef};
 pub use export::{__entry, Plugin};
+pub use features::{CompletionRef, CompletionSpec, PromptArgumentSpec, PromptSpec, ResourceSpec, ResourceTemplateSpec};
 pub use host::{Credentials, Host, LogLevel};
 pub use manifest::{Manifest, ToolAnnotations, ToolSpec};
 pub use outcome::{ErrorKind, ToolError, ToolOutput};

@@ -3,6 +3,8 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use crate::features::{CompletionSpec, PromptSpec, ResourceSpec, ResourceTemplateSpec};
+
 /// A plugin's self-description, read once by the host at load time.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 #[serde(rename_all = "camelCase")]
@@ -19,11 +21,23 @@ pub struct Manifest {
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub enforces_read_only: bool,
     pub tools: Vec<ToolSpec>,
+    /// MCP prompts this plugin serves (plugin-api 1.1.0).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub prompts: Vec<PromptSpec>,
+    /// MCP resources with fixed URIs this plugin serves (plugin-api 1.1.0).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub resources: Vec<ResourceSpec>,
+    /// MCP resource templates this plugin serves (plugin-api 1.1.0).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub resource_templates: Vec<ResourceTemplateSpec>,
+    /// Completions for the arguments of its prompts and resource templates (plugin-api 1.1.0).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub completions: Vec<CompletionSpec>,
 }
 
 /// One tool. Its input schema is the single definition of its parameters: the host derives MCP
 /// listing, argument validation, CLI flags and `--help` from it.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 #[serde(rename_all = "camelCase")]
 pub struct ToolSpec {
     /// MCP tool name, snake_case, e.g. `aws_sso_exec_command`.
@@ -37,6 +51,11 @@ pub struct ToolSpec {
     pub output_schema: Option<Value>,
     #[serde(default)]
     pub annotations: ToolAnnotations,
+    /// Client capabilities the tool cannot work without, e.g. `["sampling"]` or `["elicitation"]`
+    /// (plugin-api 1.1.0). The host refuses a call from a client that did not declare them with
+    /// MCP error -32021 (missing required client capability) before running any plugin code.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub requires_client_capabilities: Vec<String>,
 }
 
 /// MCP tool annotations: hints for clients about what a call may do.

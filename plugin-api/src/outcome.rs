@@ -15,6 +15,11 @@ pub struct ToolOutput {
     pub structured: Option<Value>,
     #[serde(default)]
     pub is_error: bool,
+    /// MCP content blocks (`{"type": "text" | "image" | "audio" | "resource" | "resource_link", ...}`)
+    /// to send instead of `text` as the call's content (plugin-api 1.1.0). `text` is still what the
+    /// CLI prints; a 1.0 host ignores this field and sends `text`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub content: Option<Vec<Value>>,
 }
 
 impl ToolOutput {
@@ -27,6 +32,12 @@ impl ToolOutput {
 
     pub fn with_structured(mut self, structured: Value) -> Self {
         self.structured = Some(structured);
+        self
+    }
+
+    /// Sets MCP content blocks (see [`ToolOutput::content`]).
+    pub fn with_content(mut self, content: Vec<Value>) -> Self {
+        self.content = Some(content);
         self
     }
 
@@ -100,6 +111,9 @@ pub enum ErrorKind {
     Failed,
     /// A bug: a panic, an unexpected answer.
     Internal,
+    /// The person declined or dismissed a confirmation, or could not be asked (plugin-api 1.1.0;
+    /// a 1.0 host reads it as `other`). Nothing was done.
+    NotConfirmed,
     #[serde(other)]
     Other,
 }
@@ -116,6 +130,7 @@ impl ErrorKind {
             Self::Unavailable => "unavailable",
             Self::Failed => "failed",
             Self::Internal => "internal",
+            Self::NotConfirmed => "not_confirmed",
             Self::Other => "other",
         }
     }

@@ -113,15 +113,18 @@ class HostSetup:
         )
 
     @contextlib.asynccontextmanager
-    async def mcp(self, errlog=None, **env: str):
-        """An initialized MCP `ClientSession` over stdio to a fresh `mcp-aws-sso` process."""
+    async def mcp(self, errlog=None, client_options: dict | None = None, **env: str):
+        """An initialized MCP `ClientSession` over stdio to a fresh `mcp-aws-sso` process.
+
+        `client_options` go to `ClientSession`, e.g. `{"elicitation_callback": ...}`: the
+        session then declares the matching client capability (protocol 2025-11-25)."""
         from mcp import ClientSession
         from mcp.client.stdio import StdioServerParameters, stdio_client
 
         params = StdioServerParameters(command=str(HOST_BINARY), args=[], env=self.env(**env))
         with open(os.devnull, "w") if errlog is None else contextlib.nullcontext(errlog) as log:
             async with stdio_client(params, errlog=log) as (read, write):
-                async with ClientSession(read, write) as session:
+                async with ClientSession(read, write, **(client_options or {})) as session:
                     await session.initialize()
                     yield session
 

@@ -132,7 +132,8 @@ def test_host_context_answers_plugins_without_any_login(host):
     assert report["defaultRegion"] == "eu-west-3"
     assert report["endpointUrl"] == "http://127.0.0.1:9/ssm"
     assert report["readOnly"] is True
-    assert report["hostInfo"]["abi"] == "1.0.0"
+    assert report["hostInfo"]["abi"] == "1.1.0"
+    assert "input/request" in report["hostInfo"]["extensions"]
     assert report["credentials"]["ok"] is False
     assert report["credentials"]["kind"] == "not_logged_in"
     assert "aws_sso_login" in report["credentials"]["message"]

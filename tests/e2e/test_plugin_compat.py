@@ -71,7 +71,7 @@ def test_a_plugin_built_against_a_newer_plugin_api_is_refused_with_the_versions(
     report = report_of(host)
     reason = report["next_minor.so"]["reason"]
     assert report["next_minor.so"]["status"] == "skipped"
-    assert "built against plugin-api 1.1.0, newer than this host's plugin-api 1.0" in reason
+    assert "built against plugin-api 1.2.0, newer than this host's plugin-api 1.1" in reason
     assert "Upgrade mcp-aws-sso" in reason
     assert report["frozen_1_0.so"]["status"] == "loaded", "one refused file does not stop the others"
     out = host.cli("api-next-minor-hello")

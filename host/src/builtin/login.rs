@@ -47,7 +47,13 @@ impl LoginTool {
         Ok(match outcome {
             LoginOutcome::AlreadyLoggedIn(token) => authenticated(&session, &token, "already_authenticated", say),
             LoginOutcome::Completed(token) => authenticated(&session, &token, "authenticated", say),
-            LoginOutcome::Pending { login, reused } => pending(&session, &login, reused, say),
+            LoginOutcome::Pending { login, reused } => {
+                let mut output = pending(&session, &login, reused, say);
+                if let Some(note) = offer_url(ctx, &login).await {
+                    output.text.push_str(&note);
+                }
+                output
+            }
         })
     }
 
@@ -68,6 +74,35 @@ impl LoginTool {
             .await
             .map_err(tool_error)
     }
+}
+
+/// Offers the verification page to the person through the MCP client (URL-mode elicitation),
+/// when the client supports it: the page opens on the person's side, out of the model's hands.
+/// Best effort: the code and URL are in the result anyway.
+async fn offer_url(ctx: &CallContext, login: &PendingLogin) -> Option<String> {
+    let input = ctx
+        .client_input()
+        .filter(|input| input.capabilities().elicitation_url)?;
+    // Only the device flow's page may be opened anywhere; the browser flow's page must open on
+    // this machine (it returns to a loopback listener), and it has been opened already.
+    let auth = login.device()?;
+    let request = json!({
+        "method": "elicitation/create",
+        "params": {
+            "mode": "url",
+            "message": format!("Sign in to AWS SSO: approve the code {} on this page.", auth.user_code),
+            "url": auth.verification_uri_complete,
+            "elicitationId": format!("aws-sso-login-{}", auth.user_code),
+        }
+    });
+    let answers = input
+        .request([("aws_sso_login".to_string(), request)].into_iter().collect())
+        .await
+        .ok()?;
+    let action = answers.get("aws_sso_login")?.get("action")?.as_str()?.to_string();
+    Some(format!(
+        "\n\nThe sign-in page was also offered through your MCP client (answer: {action})."
+    ))
 }
 
 /// One message per line read from stdin, read on a plain thread: a pending read must never keep
@@ -320,6 +355,7 @@ impl BuiltinTool for LoginTool {
                 idempotent_hint: Some(true),
                 open_world_hint: Some(true),
             },
+            ..Default::default()
         }
     }
 

@@ -108,6 +108,7 @@ impl BuiltinTool for LogoutTool {
                 idempotent_hint: Some(true),
                 open_world_hint: Some(true),
             },
+            ..Default::default()
         }
     }
 

@@ -312,6 +312,7 @@ impl BuiltinTool for LsAccountsTool {
                 "required": ["accounts", "totalAccounts", "matchedAccounts", "shownAccounts", "omittedAccounts", "fromCache", "fetchedAt"]
             })),
             annotations: ToolAnnotations::read_only(),
+            ..Default::default()
         }
     }
 

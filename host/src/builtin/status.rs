@@ -267,6 +267,7 @@ impl BuiltinTool for StatusTool {
                 "required": ["state", "authenticated", "startUrl", "region"]
             })),
             annotations: ToolAnnotations::read_only(),
+            ..Default::default()
         }
     }
 

@@ -191,6 +191,7 @@ mod tests {
             }),
             output_schema: None,
             annotations: Default::default(),
+            ..Default::default()
         }
     }
 

@@ -8,17 +8,25 @@ use serde_json::Value;
 /// (exec-command kills its command at `timeoutSeconds`) gets to send its own, better answer.
 pub const GRACE: Duration = Duration::from_secs(2);
 
+/// The grace of a tool that declares `timeoutSeconds`, and so promises to stop at that limit by
+/// itself: its clean-up after the limit may take remote calls (ec2-exec sends CancelCommand and
+/// reads the command's final state, each within a budget of seconds), and its own answer says
+/// what became of the remote work, which the host's cannot.
+pub const SELF_TIMED_GRACE: Duration = Duration::from_secs(15);
+
 /// The limit of one call, and where it came from (for the error message).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CallLimit {
     pub limit: Duration,
     pub source: &'static str,
+    /// How long past `limit` the host still waits for the plugin's own answer.
+    pub grace: Duration,
 }
 
 impl CallLimit {
     /// When the host stops waiting.
     pub fn deadline(&self) -> Duration {
-        self.limit + GRACE
+        self.limit + self.grace
     }
 }
 
@@ -39,11 +47,13 @@ pub fn limit_for(args: &Value, input_schema: &Value, plugin_config: &Value) -> C
         return CallLimit {
             limit: Duration::from_secs(s),
             source: "the call's timeoutSeconds",
+            grace: SELF_TIMED_GRACE,
         };
     }
     CallLimit {
         limit: Duration::from_secs(seconds(plugin_config.get("callTimeoutSeconds")).unwrap_or(300)),
         source: "MCP_AWS_SSO_CALL_TIMEOUT",
+        grace: if declared { SELF_TIMED_GRACE } else { GRACE },
     }
 }
 

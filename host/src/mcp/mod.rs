@@ -1,6 +1,7 @@
 //! The MCP front end: an rmcp server over the tool registry, on stdio or streamable HTTP.
 
 pub mod client_log;
+mod features;
 mod http;
 mod local_origin;
 pub mod server;
@@ -31,10 +32,13 @@ pub async fn serve_configured(app: Arc<App>, flags: Option<&ArgMatches>) -> Exit
         Some(_) => Transport::Stdio,
         None => app.config.transport,
     };
-    match transport {
+    let code = match transport {
         Transport::Stdio => stdio::serve(app).await,
         Transport::Http => http::serve(app.clone(), options).await,
-    }
+    };
+    // Calls still waiting for a 2026-07-28 client's answers hold plugin threads; end them.
+    server::input_rounds().cancel_all();
+    code
 }
 
 /// `serve` flags over configuration (`MCP_AWS_SSO_HTTP_HOST`, `PORT`, `MCP_AWS_SSO_HTTP_TOKEN`).

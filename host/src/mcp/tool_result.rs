@@ -41,7 +41,11 @@ fn as_object(schema: &Value) -> serde_json::Map<String, Value> {
 pub fn from_outcome(outcome: Result<ToolOutput, ToolError>) -> CallToolResult {
     match outcome {
         Ok(output) => {
-            let content = vec![ContentBlock::text(output.text)];
+            let content = match output.content.map(read_content).transpose() {
+                Ok(Some(blocks)) => blocks,
+                Ok(None) => vec![ContentBlock::text(output.text)],
+                Err(error) => return CallToolResult::error(vec![ContentBlock::text(render_error(&error))]),
+            };
             let mut result = if output.is_error {
                 CallToolResult::error(content)
             } else {
@@ -52,6 +56,18 @@ pub fn from_outcome(outcome: Result<ToolOutput, ToolError>) -> CallToolResult {
         }
         Err(error) => CallToolResult::error(vec![ContentBlock::text(render_error(&error))]),
     }
+}
+
+/// A plugin's own MCP content blocks (plugin-api 1.1 `ToolOutput::content`), checked.
+fn read_content(blocks: Vec<Value>) -> Result<Vec<ContentBlock>, ToolError> {
+    blocks
+        .into_iter()
+        .map(|block| {
+            serde_json::from_value(block).map_err(|e| {
+                ToolError::internal(format!("the tool returned a content block that is not valid MCP: {e}"))
+            })
+        })
+        .collect()
 }
 
 /// The text a model sees for a call that could not produce a result.

@@ -7,17 +7,21 @@ use std::sync::Arc;
 
 use abi_stable::std_types::{ROption, RResult, RStr, RString};
 use mcp_aws_sso_config::Config;
-use mcp_aws_sso_plugin_api::{ABI_VERSION, ErrorKind, HostContext, LogLevel, ToolError};
+use mcp_aws_sso_plugin_api::{ABI_VERSION, ErrorKind, HostContext, LogLevel, ToolError, extensions};
+use serde_json::{Value, json};
 use tokio::runtime::Handle;
 
 use super::host_extensions;
 use crate::auth::{Auth, plugin_credentials, tool_error};
 use crate::call_context::CallContext;
+use crate::input::{self, InputCapabilities, InputRequests};
+use crate::resources::{KeptResource, ResourceStore};
 
 /// What every plugin call shares: the host's services.
 pub struct PluginCallEnv {
     pub auth: Arc<Auth>,
     pub config: Arc<Config>,
+    pub resources: Arc<ResourceStore>,
 }
 
 pub struct PluginHostContext {
@@ -99,11 +103,12 @@ impl HostContext for PluginHostContext {
     }
 
     fn host_info(&self) -> RString {
-        serde_json::json!({
+        let methods = [extensions::ALL, host_extensions::METHODS].concat();
+        json!({
             "version": env!("CARGO_PKG_VERSION"),
             "abi": ABI_VERSION,
             "pluginApi": ABI_VERSION,
-            "extensions": host_extensions::METHODS,
+            "extensions": methods,
         })
         .to_string()
         .into()
@@ -113,15 +118,60 @@ impl HostContext for PluginHostContext {
         if let Some(result) = host_extensions::call(&self.env, &self.runtime, method.as_str(), params.as_str()) {
             return answer(result);
         }
-        let error = ToolError::new(
-            ErrorKind::Unavailable,
-            format!(
-                "this host (mcp-aws-sso {}) does not offer `{}`; upgrade the host",
-                env!("CARGO_PKG_VERSION"),
-                method.as_str()
-            ),
-        );
-        RResult::RErr(error.to_json().into())
+        let params: Value = match serde_json::from_str(params.as_str()) {
+            Ok(params) => params,
+            Err(e) => return answer::<Value>(Err(ToolError::invalid_arguments(format!("params are not JSON: {e}")))),
+        };
+        let result = match method.as_str() {
+            extensions::INPUT_REQUEST => self.input_request(params),
+            extensions::CLIENT_CAPABILITIES => Ok(self.client_capabilities().to_json()),
+            extensions::RESOURCES_PUBLISH => self.publish_resource(params),
+            other => Err(ToolError::new(
+                ErrorKind::Unavailable,
+                format!(
+                    "this host (mcp-aws-sso {}, plugin-api {ABI_VERSION}) does not offer `{other}`; upgrade the host",
+                    env!("CARGO_PKG_VERSION"),
+                ),
+            )),
+        };
+        answer(result)
+    }
+}
+
+impl PluginHostContext {
+    fn client_capabilities(&self) -> InputCapabilities {
+        self.ctx
+            .client_input()
+            .map(|input| input.capabilities().clone())
+            .unwrap_or_default()
+    }
+
+    /// Blocks this plugin thread until the client answered (see `crate::input`).
+    fn input_request(&self, params: Value) -> Result<Value, ToolError> {
+        let requests: InputRequests = serde_json::from_value(params.get("requests").cloned().unwrap_or(Value::Null))
+            .map_err(|e| ToolError::invalid_arguments(format!("`requests` must map keys to requests: {e}")))?;
+        let input = self.ctx.client_input().ok_or_else(input::no_client)?;
+        let pending = input.request(requests);
+        let cancel = self.ctx.cancellation().clone();
+        let answers = self.runtime.block_on(async move {
+            tokio::select! {
+                answers = pending => answers,
+                _ = cancel.cancelled() => Err(ToolError::new(ErrorKind::Cancelled, "The call was cancelled by the client.")),
+            }
+        })?;
+        Ok(json!({ "responses": answers }))
+    }
+
+    fn publish_resource(&self, params: Value) -> Result<Value, ToolError> {
+        let mut resource: KeptResource = serde_json::from_value(params).map_err(|e| {
+            ToolError::invalid_arguments(format!(
+                "a resource needs `uri`, `name` and either `text` or `blob` (base64): {e}"
+            ))
+        })?;
+        resource.owner = self.plugin.clone();
+        let uri = resource.uri.clone();
+        self.env.resources.keep(resource)?;
+        Ok(json!({ "uri": uri }))
     }
 }
 

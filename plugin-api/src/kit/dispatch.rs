@@ -22,6 +22,7 @@
 //!             input_schema: schema::object([("accountId", schema::account_id())], &["accountId"]),
 //!             output_schema: None,
 //!             annotations: ToolAnnotations::read_only(),
+//!             ..Default::default()
 //!         }
 //!     }
 //!     fn run(&self, args: Args, _host: &Host) -> Result<ToolOutput, ToolError> {
@@ -149,6 +150,7 @@ impl Plugin for ToolPlugin {
             description: self.description.clone(),
             enforces_read_only: self.enforces_read_only,
             tools: self.tools.specs(),
+            ..Default::default()
         }
     }
 

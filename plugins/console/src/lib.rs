@@ -31,6 +31,7 @@ impl Plugin for ConsolePlugin {
             tools: vec![tool_spec::console()],
             // Its one tool is read-only (it changes nothing in AWS), so read-only mode allows it as is.
             enforces_read_only: false,
+            ..Default::default()
         }
     }
 

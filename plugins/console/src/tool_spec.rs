@@ -59,5 +59,6 @@ pub fn console() -> ToolSpec {
             idempotent_hint: Some(false),
             ..ToolAnnotations::read_only()
         },
+        ..Default::default()
     }
 }

@@ -24,6 +24,7 @@
 mod aws_clients;
 mod call_policy;
 mod classify;
+mod consent;
 mod credentials;
 mod error;
 mod execute;
@@ -80,6 +81,7 @@ impl Ec2ExecPlugin {
         if host.read_only() {
             return Err(Ec2ExecError::ReadOnly);
         }
+        consent::ask(host, &request).map_err(Ec2ExecError::Host)?;
         let credentials =
             RoleCredentials::fetch(host, &request.account_id, &request.role_name).map_err(Ec2ExecError::Host)?;
         let call = execute::Call {
@@ -107,6 +109,7 @@ impl Plugin for Ec2ExecPlugin {
             description: "Runs shell commands on EC2 instances through AWS Systems Manager".into(),
             enforces_read_only: false,
             tools: vec![tool_spec::ec2_exec_command()],
+            ..Default::default()
         }
     }
 

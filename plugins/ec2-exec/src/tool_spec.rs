@@ -28,6 +28,7 @@ pub fn ec2_exec_command() -> ToolSpec {
         input_schema: input_schema(),
         output_schema: Some(output_schema()),
         annotations: ToolAnnotations::destructive(),
+        ..Default::default()
     }
 }
 

@@ -26,6 +26,7 @@ use crate::aws_binary;
 use crate::child_env::{SandboxPaths, host_environment, sandboxed_environment};
 use crate::cli_grammar::{self, GlobalOption, Invocation};
 use crate::command_line::CommandLine;
+use crate::consent;
 use crate::endpoint_policy::EndpointPolicy;
 use crate::failure::{self, Failure};
 use crate::local_paths::{self, Workdir};
@@ -100,6 +101,7 @@ pub fn exec_command(args: &Value, host: &Host) -> Result<ToolOutput, ToolError> 
     let region = resolve_region(&request, &invocation, default_region.as_deref())?;
     let program = aws_binary::locate(settings.aws_cli.as_deref(), std::env::var_os("PATH").as_deref())
         .map_err(|e| ToolError::new(ErrorKind::Unavailable, e.to_string()))?;
+    consent::ask(host, &request, &invocation, &region)?;
     let timeout = request.timeout.unwrap_or(settings.default_timeout);
     let capture_limit = settings
         .max_output_chars

@@ -27,6 +27,7 @@ mod capture;
 mod child_env;
 mod cli_grammar;
 mod command_line;
+mod consent;
 mod endpoint_policy;
 mod execute;
 mod failure;
@@ -60,6 +61,7 @@ impl Plugin for ExecCommandPlugin {
             description: "Runs AWS CLI commands with IAM Identity Center role credentials, without a shell".into(),
             enforces_read_only: true,
             tools: vec![tool_spec::tool_spec()],
+            ..Default::default()
         }
     }
 

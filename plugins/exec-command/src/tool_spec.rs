@@ -55,6 +55,7 @@ pub fn tool_spec() -> ToolSpec {
             idempotent_hint: Some(false),
             open_world_hint: Some(true),
         },
+        ..Default::default()
     }
 }
 

@@ -17,13 +17,10 @@ pub fn check_access() -> ToolSpec {
             .into(),
         input_schema: schema::object(
             [
-                ("accountId", schema::account_id()),
+                ("accountId", schema::described(schema::account_id(), "Account to check")),
                 (
                     "roleName",
-                    schema::described(
-                        schema::role_name(),
-                        "Only this role (default: all of yours there)",
-                    ),
+                    schema::described(schema::role_name(), "Only this role (default: all of yours there)"),
                 ),
             ],
             &["accountId"],
@@ -51,5 +48,6 @@ pub fn check_access() -> ToolSpec {
             "required": ["accountId", "roles", "usable", "checked"]
         })),
         annotations: ToolAnnotations::read_only(),
+        ..Default::default()
     }
 }

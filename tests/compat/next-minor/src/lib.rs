@@ -1,6 +1,6 @@
-//! Test-only: a plugin built against plugin-api 1.1.0. The root module and `HostContext` are the
+//! Test-only: a plugin built against plugin-api 1.2.0. The root module and `HostContext` are the
 //! frozen ABI 1 layout (the very file of the frozen 1.0.0 copy), and `VERSION_STRINGS` is this
-//! package's version, exactly as a real plugin-api 1.1.0 would write it into the library header.
+//! package's version, exactly as a real plugin-api 1.2.0 would write it into the library header.
 
 #[path = "../../plugin-api-1.0.0/src/abi.rs"]
 pub mod abi;
@@ -13,7 +13,7 @@ use abi_stable::{
 };
 
 extern "C" fn manifest() -> RResult<RString, RString> {
-    let manifest = r#"{"name":"api-1.1.0","version":"1.1.0","tools":[{"name":"api_next_minor_hello","title":"Hello","description":"Must never be served","inputSchema":{"type":"object"}}]}"#;
+    let manifest = r#"{"name":"api-1.2.0","version":"1.2.0","tools":[{"name":"api_next_minor_hello","title":"Hello","description":"Must never be served","inputSchema":{"type":"object"}}]}"#;
     RResult::ROk(manifest.into())
 }
 

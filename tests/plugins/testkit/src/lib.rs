@@ -23,6 +23,7 @@ fn spec(name: &str, title: &str, description: &str, input_schema: Value) -> Tool
         input_schema,
         output_schema: None,
         annotations: ToolAnnotations::default(),
+        ..Default::default()
     }
 }
 
@@ -118,6 +119,7 @@ impl Plugin for Testkit {
                     json!({"type": "object", "properties": {}}),
                 ),
             ],
+            ..Default::default()
         }
     }
 

@@ -18,6 +18,7 @@ impl Tool for TeamX {
             input_schema: schema::object([], &[]),
             output_schema: None,
             annotations: ToolAnnotations::read_only(),
+            ..Default::default()
         }
     }
 
