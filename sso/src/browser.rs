@@ -2,8 +2,11 @@
 //!
 //! `BROWSER` wins, with the conventions of `xdg-open`, Python's `webbrowser` and git: a
 //! `:`-separated list of commands tried in order, each split with shell-word rules, where `%s`
-//! stands for the URL (else the URL is the last argument). Without it: `open` on macOS,
-//! `xdg-open` on other Unix systems when a display is available, `start` on Windows.
+//! stands for the URL (else the URL is the last argument). `BROWSER` is read here, not by a
+//! crate: `open` ignores it, and `webbrowser` reads it only on some platforms and by its own
+//! rules, while the AWS CLI (through Python's `webbrowser`) honours it everywhere. Without it:
+//! the launchers of the `open` crate, whose Windows quoting is right; on Unix systems other than
+//! macOS only when a display is available.
 //!
 //! The browser's standard streams are closed: in stdio mode our stdout carries the MCP protocol,
 //! and a browser that prints to it would corrupt the session.
@@ -24,7 +27,14 @@ pub async fn open(url: &str) -> Result<(), String> {
 }
 
 fn open_blocking(url: &str) -> Result<(), String> {
-    let candidates = commands(url)?;
+    let Some(browser) = std::env::var_os("BROWSER").filter(|v| !v.is_empty()) else {
+        return open_with_the_system_launcher(url);
+    };
+    let browser = browser.to_string_lossy().into_owned();
+    let candidates = browser_commands(&browser, url);
+    if candidates.is_empty() {
+        return Err(format!("BROWSER is set to `{browser}`, which names no command"));
+    }
     let mut failures = Vec::new();
     for argv in candidates {
         match launch(&argv) {
@@ -38,22 +48,15 @@ fn open_blocking(url: &str) -> Result<(), String> {
     Err(failures.join("; "))
 }
 
-fn commands(url: &str) -> Result<Vec<Vec<String>>, String> {
-    if let Some(value) = std::env::var_os("BROWSER").filter(|v| !v.is_empty()) {
-        let value = value.to_string_lossy().into_owned();
-        let commands: Vec<Vec<String>> = value
-            .split(':')
-            .filter(|entry| !entry.trim().is_empty())
-            .filter_map(|entry| shell_words::split(entry).ok())
-            .filter(|argv| !argv.is_empty())
-            .map(|argv| with_url(argv, url))
-            .collect();
-        if commands.is_empty() {
-            return Err(format!("BROWSER is set to `{value}`, which names no command"));
-        }
-        return Ok(commands);
-    }
-    default_commands(url)
+/// The commands `BROWSER` names, each with the URL in its place.
+fn browser_commands(browser: &str, url: &str) -> Vec<Vec<String>> {
+    browser
+        .split(':')
+        .filter(|entry| !entry.trim().is_empty())
+        .filter_map(|entry| shell_words::split(entry).ok())
+        .filter(|argv| !argv.is_empty())
+        .map(|argv| with_url(argv, url))
+        .collect()
 }
 
 /// Puts the URL in place of `%s`, or last.
@@ -68,33 +71,24 @@ fn with_url(mut argv: Vec<String>, url: &str) -> Vec<String> {
     argv
 }
 
-#[cfg(target_os = "macos")]
-fn default_commands(url: &str) -> Result<Vec<Vec<String>>, String> {
-    Ok(vec![vec!["open".to_string(), url.to_string()]])
-}
-
-#[cfg(windows)]
-fn default_commands(url: &str) -> Result<Vec<Vec<String>>, String> {
-    Ok(vec![vec![
-        "cmd".into(),
-        "/C".into(),
-        "start".into(),
-        "".into(),
-        url.replace('&', "^&"),
-    ]])
-}
-
-#[cfg(all(unix, not(target_os = "macos")))]
-fn default_commands(url: &str) -> Result<Vec<Vec<String>>, String> {
-    let has_display = ["DISPLAY", "WAYLAND_DISPLAY"]
-        .iter()
-        .any(|name| std::env::var_os(name).is_some_and(|v| !v.is_empty()));
-    if !has_display {
-        return Err(
-            "no graphical display (neither DISPLAY nor WAYLAND_DISPLAY is set, and BROWSER is not set)".to_string(),
-        );
+/// The platform's launchers, from the `open` crate: `open` on macOS; on Windows a launch that
+/// passes the URL without `cmd` quoting, so `&` in a query string survives; `xdg-open`, `gio`
+/// and the WSL bridge elsewhere, each watched for [`SETTLE`] like a `BROWSER` command. On other
+/// Unix systems only when a display is available: over SSH `xdg-open` would start a text browser
+/// on our closed streams, or nothing.
+fn open_with_the_system_launcher(url: &str) -> Result<(), String> {
+    #[cfg(all(unix, not(target_os = "macos")))]
+    {
+        let has_display = ["DISPLAY", "WAYLAND_DISPLAY"]
+            .iter()
+            .any(|name| std::env::var_os(name).is_some_and(|v| !v.is_empty()));
+        if !has_display {
+            return Err(
+                "no graphical display (neither DISPLAY nor WAYLAND_DISPLAY is set, and BROWSER is not set)".to_string(),
+            );
+        }
     }
-    Ok(vec![vec!["xdg-open".to_string(), url.to_string()]])
+    open::that_detached_with_timeout(url, SETTLE).map_err(|e| format!("the system browser launcher failed: {e}"))
 }
 
 fn launch(argv: &[String]) -> Result<(), String> {
@@ -124,6 +118,19 @@ fn launch(argv: &[String]) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn browser_is_a_colon_separated_list_of_shell_words() {
+        let url = "https://x.example/?a=1&b=2";
+        assert_eq!(
+            browser_commands("'/tmp/my browser.sh' %s::firefox", url),
+            vec![
+                vec!["/tmp/my browser.sh".to_string(), url.to_string()],
+                vec!["firefox".to_string(), url.to_string()],
+            ]
+        );
+        assert!(browser_commands(" : ", url).is_empty());
+    }
 
     #[test]
     fn the_url_replaces_percent_s_or_goes_last() {

@@ -1,10 +1,11 @@
 //! Files that hold secrets (tokens, client secrets, role credentials): written atomically with
 //! mode 0600 in a directory created 0700, read leniently, removed without fuss.
 //!
-//! Atomic means temp file in the same directory + `rename`, so a reader (this host in another
-//! process, the AWS CLI, botocore) sees the old file or the new one, never half of one. The temp
-//! file is created 0600 from the start, so the secret is never readable by others, not even for
-//! the moment before a `chmod`.
+//! Atomic means temp file in the same directory (`tempfile`) + `persist` (a `rename`) + an fsync
+//! of the directory, so a reader (this host in another process, the AWS CLI, botocore) sees the
+//! old file or the new one, never half of one, also after a crash. The temp file is created 0600
+//! from the start, so the secret is never readable by others, not even for the moment before a
+//! `chmod`.
 
 use std::fs;
 use std::io::{self, Write};
@@ -57,38 +58,40 @@ fn write_bytes(path: &Path, body: &[u8]) -> Result<(), FileError> {
     let dir = path.parent().unwrap_or_else(|| Path::new("."));
     ensure_private_dir(dir)?;
     let file_name = path.file_name().and_then(|n| n.to_str()).unwrap_or("cache");
-    let temp = dir.join(format!(".{file_name}.{}.{}.tmp", std::process::id(), unique_suffix()));
     let fail = |action: &'static str, source: io::Error| FileError {
         action,
         path: path.to_owned(),
         source,
     };
-    let mut options = fs::OpenOptions::new();
-    options.write(true).create_new(true);
+    // tempfile picks a random name (create_new, so two writers never share one) and removes the
+    // temp file on every early return; it creates it 0600, said here so it stays that way.
+    let prefix = format!(".{file_name}.");
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(&prefix).suffix(".tmp");
     #[cfg(unix)]
     {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(fs::Permissions::from_mode(0o600));
     }
-    let result = options.open(&temp).and_then(|mut file| {
-        file.write_all(body)?;
-        file.sync_all()
-    });
-    if let Err(source) = result {
-        let _ = fs::remove_file(&temp);
-        return Err(fail("write", source));
-    }
-    fs::rename(&temp, path).map_err(|source| {
-        let _ = fs::remove_file(&temp);
-        fail("replace", source)
-    })
+    let mut temp = builder.tempfile_in(dir).map_err(|source| fail("write", source))?;
+    temp.write_all(body)
+        .and_then(|()| temp.as_file().sync_all())
+        .map_err(|source| fail("write", source))?;
+    temp.persist(path).map_err(|error| fail("replace", error.error))?;
+    sync_dir(dir).map_err(|source| fail("sync the directory of", source))
 }
 
-/// A per-write suffix, so that two threads of one process never share a temp file.
-fn unique_suffix() -> u64 {
-    use std::sync::atomic::{AtomicU64, Ordering};
-    static COUNTER: AtomicU64 = AtomicU64::new(0);
-    COUNTER.fetch_add(1, Ordering::Relaxed)
+/// Makes the rename itself durable: without it a crash soon after may bring back the old file
+/// (or none) although the new one was reported written.
+#[cfg(unix)]
+fn sync_dir(dir: &Path) -> io::Result<()> {
+    fs::File::open(dir)?.sync_all()
+}
+
+/// Windows cannot open a directory as a file; NTFS journals the rename itself.
+#[cfg(not(unix))]
+fn sync_dir(_dir: &Path) -> io::Result<()> {
+    Ok(())
 }
 
 /// Reads JSON from `path`. `None` when the file is missing or is not the expected JSON: another

@@ -10,6 +10,10 @@
 //! - multiplicative decrease: a 429 halves the rate, at most once per [`DECREASE_COOLDOWN`],
 //!   because the calls already in flight when the first 429 arrives were all sent at the old
 //!   rate and would otherwise halve it again for the same overshoot.
+//!
+//! Why not `governor`: its quota is fixed when the limiter is built and it lets bursts through
+//! (GCRA), while this limiter changes its rate after every answer and spaces calls evenly. The
+//! pacing is a dozen lines on tokio's fair mutex; the jitter comes from `fastrand`.
 
 use std::sync::Mutex;
 use std::time::Duration;
@@ -105,16 +109,7 @@ pub fn backoff(attempt: u32) -> Duration {
     let exponential = 200u64.saturating_mul(1u64 << attempt.saturating_sub(1).min(10));
     let capped = exponential.min(5_000);
     let half = capped / 2;
-    Duration::from_millis(half + random_below(half + 1))
-}
-
-/// A random number below `bound`, from the standard library's randomly seeded hasher (no RNG
-/// crate is needed for jitter).
-fn random_below(bound: u64) -> u64 {
-    use std::hash::{BuildHasher, Hasher};
-    let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
-    hasher.write_u64(Instant::now().elapsed().as_nanos() as u64);
-    hasher.finish() % bound.max(1)
+    Duration::from_millis(half + fastrand::u64(0..=half))
 }
 
 #[cfg(test)]

@@ -5,34 +5,37 @@
 //! process group, cannot be reused. So after it exits the runner can still kill whatever it left
 //! behind in its group (a wrapper's `sleep`, a stray background job) without any risk of
 //! signalling an unrelated group, and only then reap it with `Child::wait`.
+//!
+//! Both calls go through `rustix` (already in the tree through `tempfile`), which wraps them
+//! safely. Not `nix`: its `waitid` is not available on macOS. Not `command-group`: it kills and
+//! reaps in one step, which is the very thing this module avoids.
 
 use std::io;
 
+use rustix::process::{Pid, Signal, WaitId, WaitIdOptions};
+
 /// Sends SIGKILL to every process in the group `pgid`. A group that is already gone is fine.
 pub fn kill_group(pgid: u32) {
-    let Ok(pgid) = libc::pid_t::try_from(pgid) else { return };
-    if pgid <= 1 {
-        return; // 0 and 1 would mean "our own group" and "init": never.
+    let Some(pgid) = i32::try_from(pgid).ok().and_then(Pid::from_raw) else {
+        return;
+    };
+    if pgid.is_init() {
+        return; // 0 (no `Pid`) and 1 would mean "our own group" and "init": never.
     }
-    // SAFETY: killpg only sends a signal; it has no memory-safety preconditions.
-    unsafe {
-        libc::killpg(pgid, libc::SIGKILL);
-    }
+    let _ = rustix::process::kill_process_group(pgid, Signal::KILL);
 }
 
 /// Blocks until the child `pid` has exited, leaving it unreaped (a zombie) for `Child::wait`.
 pub fn wait_for_exit_without_reaping(pid: u32) -> io::Result<()> {
-    let pid = libc::id_t::try_from(pid).map_err(|_| io::Error::from(io::ErrorKind::InvalidInput))?;
+    let pid = i32::try_from(pid)
+        .ok()
+        .and_then(Pid::from_raw)
+        .ok_or_else(|| io::Error::from(io::ErrorKind::InvalidInput))?;
     loop {
-        let mut info = std::mem::MaybeUninit::<libc::siginfo_t>::zeroed();
-        // SAFETY: `info` is a valid, zero-initialised siginfo_t the kernel writes into.
-        let rc = unsafe { libc::waitid(libc::P_PID, pid, info.as_mut_ptr(), libc::WEXITED | libc::WNOWAIT) };
-        if rc == 0 {
-            return Ok(());
-        }
-        let error = io::Error::last_os_error();
-        if error.kind() != io::ErrorKind::Interrupted {
-            return Err(error);
+        match rustix::process::waitid(WaitId::Pid(pid), WaitIdOptions::EXITED | WaitIdOptions::NOWAIT) {
+            Ok(_) => return Ok(()),
+            Err(rustix::io::Errno::INTR) => continue,
+            Err(error) => return Err(error.into()),
         }
     }
 }
