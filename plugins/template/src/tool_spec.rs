@@ -20,10 +20,7 @@ pub fn check_access() -> ToolSpec {
                 ("accountId", schema::account_id()),
                 (
                     "roleName",
-                    schema::described(
-                        schema::role_name(),
-                        "Only this role (default: all of yours there)",
-                    ),
+                    schema::described(schema::role_name(), "Only this role (default: all of yours there)"),
                 ),
             ],
             &["accountId"],
