@@ -357,6 +357,27 @@ def test_the_hosts_limits_apply(user, moto, instances):
 # --------------------------------------------------------------------------------------------
 
 
+def test_an_integer_account_id_runs_in_that_account_zero_padded(host, sso, moto):
+    """`"accountId": 12345678901`, as a model sends 012345678901, reaches the instance there."""
+    account = "012345678901"
+    moto.call("POST", "/reset")
+    seeded = moto.call("POST", "/seed", {"accountId": account, "region": REGION})
+    sso.configure(moto_url=moto.url, approve_after_polls=0,
+                  directory=[{"accountId": account, "roles": [ROLE]}])
+    host.moto_url = moto.url
+    login(host)
+    arguments = args(seeded["linux"], "echo padded", region=REGION)
+    arguments["accountId"] = int(account)
+    result = call(host, arguments)
+
+    assert not result.is_error, text_of(result)
+    assert result.structured_content["accountId"] == account
+    assert result.structured_content["stdout"] == "padded\n"
+    assert f"**Account/Role**: {account}/{ROLE}" in text_of(result)
+    [sent] = invocations(moto)
+    assert sent["accountId"] == account and sent["commands"] == ["echo padded"]
+
+
 @pytest.mark.parametrize("field, value", [
     ("instanceId", "i-12345"),
     ("instanceId", "i-0123456789ABCDEF0"),

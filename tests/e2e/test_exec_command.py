@@ -281,6 +281,27 @@ def test_commands_other_than_aws_are_refused(aws_host, tmp_path):
     assert not marker.exists()
 
 
+def test_an_integer_account_id_runs_in_that_account_zero_padded(host, sso, moto_url):
+    """Models and the Inspector CLI send `"accountId": 123456789012`; a number loses a leading 0."""
+    padded_account, plain_account = "012345678901", "123456789012"
+    sso.configure(moto_url=moto_url, directory=[
+        {"accountId": padded_account, "roles": [ROLE]},
+        {"accountId": plain_account, "roles": [ROLE]},
+    ])
+    host.moto_url = moto_url
+    login(host)
+    padded, plain = call(
+        host,
+        {"accountId": int(padded_account), "roleName": ROLE, "command": "aws sts get-caller-identity"},
+        {"accountId": int(plain_account), "roleName": ROLE, "command": "aws sts get-caller-identity"},
+    )
+    for result, account in ((padded, padded_account), (plain, plain_account)):
+        assert not result.is_error, text_of(result)
+        assert json.loads(result.structured_content["stdout"])["Account"] == account
+        assert result.structured_content["accountId"] == account
+        assert f"**Account/Role:** {account}/{ROLE}" in text_of(result)
+
+
 def test_invalid_arguments_name_the_field(aws_host):
     bad_account, bad_role, blank = call(
         aws_host,

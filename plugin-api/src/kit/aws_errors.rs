@@ -81,13 +81,17 @@ pub fn classify(code: Option<&str>, http_status: Option<u16>) -> AwsErrorClass {
 }
 
 /// The error codes in AWS CLI stderr (`An error occurred (<Code>) when calling ...`), in order.
+/// A code is at most 64 characters of letters, digits, `.` and `_`; anything else in the
+/// parentheses is not taken for a code.
 pub fn cli_error_codes(stderr: &str) -> Vec<&str> {
     stderr
         .match_indices("An error occurred (")
         .filter_map(|(at, prefix)| {
             let rest = &stderr[at + prefix.len()..];
             let code = &rest[..rest.find(')')?];
-            let plain = !code.is_empty() && code.chars().all(|c| c.is_ascii_alphanumeric() || c == '.');
+            let plain = !code.is_empty()
+                && code.len() <= 64
+                && code.chars().all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '_');
             plain.then_some(code)
         })
         .collect()

@@ -1,6 +1,7 @@
 //! Text for the model: fenced code blocks that cannot be broken out of, and cutting text to a
 //! character budget at a readable place. The host cuts oversized results with the same
-//! [`truncate`], so a plugin that trims its own output behaves like the host would.
+//! [`truncate`], so a plugin that trims its own output behaves like the host would; two streams
+//! that share one budget (stdout and stderr) split it with [`shared_budget`].
 
 /// `text` in a fenced code block (` ```lang `). The fence is one backtick longer than the longest
 /// run of backticks inside, so output containing ```` ``` ```` cannot close the block early and
@@ -54,6 +55,17 @@ pub fn truncate(text: &str, max_chars: usize) -> Truncated {
     }
 }
 
+/// How many characters each of two texts that share one budget may keep: each keeps all of itself
+/// when both fit; otherwise the second (stderr: warnings, the error message) is guaranteed a
+/// quarter of the budget, and the first (stdout) takes the rest.
+pub fn shared_budget(max_chars: usize, first_chars: usize, second_chars: usize) -> (usize, usize) {
+    if first_chars.saturating_add(second_chars) <= max_chars {
+        return (first_chars, second_chars);
+    }
+    let second = second_chars.min((max_chars / 4).max(max_chars.saturating_sub(first_chars)));
+    (first_chars.min(max_chars - second), second)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -77,5 +89,14 @@ mod tests {
         assert_eq!((t.text.as_str(), t.cut), ("ééé", true));
         let t = truncate("short", 10);
         assert_eq!((t.text.as_str(), t.cut, t.kept_chars()), ("short", false, 5));
+    }
+
+    #[test]
+    fn a_shared_budget_keeps_a_quarter_for_the_second_text() {
+        assert_eq!(shared_budget(100, 30, 20), (30, 20));
+        assert_eq!(shared_budget(100, 1000, 10), (90, 10));
+        assert_eq!(shared_budget(100, 10, 1000), (10, 90));
+        assert_eq!(shared_budget(100, 1000, 1000), (75, 25));
+        assert_eq!(shared_budget(0, 5, 5), (0, 0));
     }
 }

@@ -2,10 +2,11 @@
 //! state of an invocation means for the person who ran the command.
 //!
 //! The TypeScript server called almost every failure "Permission Denied". Here a permission
-//! problem is only ever an `AccessDenied*` / `UnauthorizedOperation` answer from AWS; a command
+//! problem is only ever an answer from AWS with a code in the kit's `ACCESS_DENIED` set; a command
 //! that ran and exited non-zero is `command_failed` with its exit code.
 
 use aws_sdk_ssm::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
+use mcp_aws_sso_plugin_api::kit::aws_errors::{self, AwsErrorClass};
 
 /// What an AWS error means for this tool.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -155,27 +156,19 @@ fn never_connected(error: &(dyn std::error::Error + 'static)) -> bool {
     false
 }
 
-/// The cause behind an error code (and HTTP status, for answers without a code).
+/// The cause behind an error code (and HTTP status, for answers without a code). Throttling,
+/// rejected credentials, access denied and transient faults are the kit's code sets; the rest is
+/// what EC2 and SSM say about instances and invocations.
 pub fn cause_of(code: Option<&str>, status: Option<u16>) -> Cause {
+    // No status: the kit's status rules (403 = denied) are not this plugin's.
+    match aws_errors::classify(code, None) {
+        AwsErrorClass::Throttled => return Cause::Throttled,
+        AwsErrorClass::CredentialsRejected => return Cause::RejectedCredentials,
+        AwsErrorClass::AccessDenied => return Cause::AccessDenied,
+        AwsErrorClass::Transient => return Cause::Transient,
+        AwsErrorClass::Other => {}
+    }
     match code {
-        Some(
-            "ThrottlingException"
-            | "Throttling"
-            | "RequestLimitExceeded"
-            | "TooManyRequestsException"
-            | "RequestThrottled"
-            | "RequestThrottledException"
-            | "SlowDown",
-        ) => Cause::Throttled,
-        Some(
-            "ExpiredToken"
-            | "ExpiredTokenException"
-            | "InvalidClientTokenId"
-            | "UnrecognizedClientException"
-            | "AuthFailure"
-            | "InvalidToken",
-        ) => Cause::RejectedCredentials,
-        Some("AccessDeniedException" | "AccessDenied" | "UnauthorizedOperation") => Cause::AccessDenied,
         Some("InvalidInstanceID.NotFound" | "InvalidInstanceID.Malformed" | "InvalidInstanceID") => {
             Cause::InstanceNotFound
         }
@@ -188,9 +181,6 @@ pub fn cause_of(code: Option<&str>, status: Option<u16>) -> Cause {
             | "UnsupportedOperation"
             | "UnsupportedOperationException",
         ) => Cause::NotImplemented,
-        Some("InternalServerError" | "InternalFailure" | "ServiceUnavailable" | "InternalError" | "Unavailable") => {
-            Cause::Transient
-        }
         _ => match status {
             Some(501) => Cause::NotImplemented,
             Some(429) => Cause::Throttled,

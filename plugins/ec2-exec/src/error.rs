@@ -11,6 +11,10 @@ pub enum Ec2ExecError {
     #[error("`{field}` {problem}")]
     InvalidArgument { field: &'static str, problem: String },
 
+    /// A rule of the plugin kit (instance id, account id, role name, region), in its words.
+    #[error("{message}")]
+    KitRule { field: &'static str, message: String },
+
     #[error(
         "No AWS region for the instance: pass `region` (e.g. `us-east-1`), or give the host a default \
          region with AWS_REGION (environment or ~/.mcp/configs.json)."
@@ -154,7 +158,7 @@ pub enum Ec2ExecError {
 impl Ec2ExecError {
     pub fn kind(&self) -> ErrorKind {
         match self {
-            Self::InvalidArgument { .. } | Self::NoRegion => ErrorKind::InvalidArguments,
+            Self::InvalidArgument { .. } | Self::KitRule { .. } | Self::NoRegion => ErrorKind::InvalidArguments,
             Self::ReadOnly | Self::PermissionDenied { .. } => ErrorKind::PermissionDenied,
             Self::Host(error) => error.kind,
             Self::CredentialsRejected { .. } => ErrorKind::NotLoggedIn,

@@ -39,7 +39,8 @@ mod validation;
 
 use std::sync::OnceLock;
 
-use mcp_aws_sso_plugin_api::{Host, Manifest, Plugin, ToolError, ToolOutput, export_plugin};
+use mcp_aws_sso_plugin_api::kit::{HostLimits, Tool, ToolPlugin};
+use mcp_aws_sso_plugin_api::{Host, ToolError, ToolOutput, ToolSpec, export_plugin};
 use serde_json::Value;
 
 use aws_clients::Endpoints;
@@ -47,16 +48,15 @@ use credentials::RoleCredentials;
 use error::Ec2ExecError;
 use validation::HostDefaults;
 
-/// Used when the host does not say (`maxOutputChars`); the host's own default.
-const DEFAULT_MAX_OUTPUT_CHARS: usize = 40_000;
-
-struct Ec2ExecPlugin {
+/// The one tool. Its arguments are read by `validation` (which says what to fix), so it takes
+/// them as JSON.
+struct Ec2ExecCommand {
     /// Created on the first call. Two workers drive the SDK's connections while callers block
     /// on their own futures; the host may call from several threads at once.
     runtime: OnceLock<tokio::runtime::Runtime>,
 }
 
-impl Ec2ExecPlugin {
+impl Ec2ExecCommand {
     fn runtime(&self) -> Result<&tokio::runtime::Runtime, Ec2ExecError> {
         if let Some(runtime) = self.runtime.get() {
             return Ok(runtime);
@@ -72,13 +72,13 @@ impl Ec2ExecPlugin {
     }
 
     fn ec2_exec_command(&self, args: &Value, host: &Host) -> Result<ToolOutput, Ec2ExecError> {
-        let config = host.config();
+        let limits = HostLimits::of(host);
         let defaults = HostDefaults {
             region: host.default_region(),
-            call_timeout_seconds: config.get("callTimeoutSeconds").and_then(Value::as_u64),
+            call_timeout_seconds: Some(limits.call_timeout.as_secs()),
         };
         let request = validation::parse(args, &defaults)?;
-        if host.read_only() {
+        if limits.read_only {
             return Err(Ec2ExecError::ReadOnly);
         }
         consent::ask(host, &request).map_err(Ec2ExecError::Host)?;
@@ -92,40 +92,29 @@ impl Ec2ExecPlugin {
                 ssm: host.endpoint_url("ssm"),
                 ec2: host.endpoint_url("ec2"),
             },
-            max_output_chars: config
-                .get("maxOutputChars")
-                .and_then(Value::as_u64)
-                .map_or(DEFAULT_MAX_OUTPUT_CHARS, |n| n as usize),
+            max_output_chars: limits.max_output_chars,
         };
         self.runtime()?.block_on(call.run())
     }
 }
 
-impl Plugin for Ec2ExecPlugin {
-    fn manifest(&self) -> Manifest {
-        Manifest {
-            name: "ec2-exec".into(),
-            version: env!("CARGO_PKG_VERSION").into(),
-            description: "Runs shell commands on EC2 instances through AWS Systems Manager".into(),
-            enforces_read_only: false,
-            tools: vec![tool_spec::ec2_exec_command()],
-            ..Default::default()
-        }
+impl Tool for Ec2ExecCommand {
+    type Args = Value;
+
+    fn spec(&self) -> ToolSpec {
+        tool_spec::ec2_exec_command()
     }
 
-    fn call(&self, tool: &str, args: Value, host: &Host) -> Result<ToolOutput, ToolError> {
-        match tool {
-            tool_spec::EC2_EXEC_COMMAND => self.ec2_exec_command(&args, host).map_err(ToolError::from),
-            other => Err(ToolError::invalid_arguments(format!(
-                "this plugin has no tool `{other}`"
-            ))),
-        }
+    fn run(&self, args: Value, host: &Host) -> Result<ToolOutput, ToolError> {
+        self.ec2_exec_command(&args, host).map_err(ToolError::from)
     }
 }
 
 export_plugin!(
-    Ec2ExecPlugin,
-    Ec2ExecPlugin {
-        runtime: OnceLock::new()
-    }
+    ToolPlugin,
+    ToolPlugin::new("ec2-exec", env!("CARGO_PKG_VERSION"))
+        .description("Runs shell commands on EC2 instances through AWS Systems Manager")
+        .tool(Ec2ExecCommand {
+            runtime: OnceLock::new()
+        })
 );

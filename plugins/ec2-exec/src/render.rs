@@ -9,6 +9,7 @@
 use std::time::Duration;
 
 use mcp_aws_sso_plugin_api::ToolOutput;
+use mcp_aws_sso_plugin_api::kit::text;
 use serde_json::json;
 
 use crate::classify::{AwsFailure, Outcome};
@@ -100,7 +101,11 @@ pub fn render(report: &Report) -> ToolOutput {
         },
     ));
 
-    let (stdout_budget, stderr_budget) = budgets(report.max_output_chars, &invocation.stdout, &invocation.stderr);
+    let (stdout_budget, stderr_budget) = text::shared_budget(
+        report.max_output_chars,
+        invocation.stdout.chars().count(),
+        invocation.stderr.chars().count(),
+    );
     text.push_str("\n## Output\n\n");
     if invocation.stdout.is_empty() {
         text.push_str(if outcome.is_success() {
@@ -257,33 +262,19 @@ fn explanation(outcome: Outcome, report: &Report) -> Option<String> {
     Some(section)
 }
 
-/// A fenced code block that shows `content` verbatim, whatever backticks it holds.
+/// The kit's fenced block (whatever backticks `content` holds), as a paragraph of its own.
 fn fenced(content: &str, language: &str) -> String {
-    let longest_run = content.split(|c| c != '`').map(str::len).max().unwrap_or(0);
-    let fence = "`".repeat(longest_run.max(2) + 1);
-    let newline = if content.ends_with('\n') { "" } else { "\n" };
-    format!("{fence}{language}\n{content}{newline}{fence}\n")
+    format!("{}\n", text::fenced(content, language))
 }
 
-/// Character budgets for stdout and stderr in the markdown: together at most `max`, stderr gets
-/// what stdout leaves and at least a quarter when both are long.
-fn budgets(max: usize, stdout: &str, stderr: &str) -> (usize, usize) {
-    let (out, err) = (stdout.chars().count(), stderr.chars().count());
-    if out + err <= max {
-        return (out, err);
+/// `text` cut by the kit to `budget` characters, with a note of what was left out.
+fn capped(content: &str, budget: usize) -> String {
+    let head = text::truncate(content, budget);
+    if !head.cut {
+        return head.text;
     }
-    let err_budget = err.min((max / 4).max(max.saturating_sub(out)));
-    (max - err_budget, err_budget)
-}
-
-fn capped(text: &str, budget: usize) -> String {
-    let total = text.chars().count();
-    if total <= budget {
-        return text.to_string();
-    }
-    let mut kept: String = text.chars().take(budget).collect();
-    kept.push_str(&format!("\n[... {} more characters not shown ...]", total - budget));
-    kept
+    let left_out = head.total_chars - head.kept_chars();
+    format!("{}\n[... {left_out} more characters not shown ...]", head.text)
 }
 
 /// 24000 -> "24,000".

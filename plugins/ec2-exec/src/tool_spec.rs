@@ -4,6 +4,7 @@
 //! `--help` from this schema, so it is the one place the parameters live. `validation.rs` re-checks
 //! the same rules with messages that say what to do next.
 
+use mcp_aws_sso_plugin_api::kit::schema;
 use mcp_aws_sso_plugin_api::{ToolAnnotations, ToolSpec};
 use serde_json::{Value, json};
 
@@ -14,11 +15,6 @@ pub const DEFAULT_TIMEOUT_SECONDS: u64 = 60;
 /// The longest `timeoutSeconds` a call may ask for: one hour, the default `executionTimeout` of
 /// `AWS-RunShellScript`. Longer jobs belong in SSM directly (S3 output, notifications).
 pub const MAX_TIMEOUT_SECONDS: u64 = 3600;
-
-pub const INSTANCE_ID_PATTERN: &str = "^m?i-([0-9a-f]{8}|[0-9a-f]{17})$";
-pub const ACCOUNT_ID_PATTERN: &str = "^[0-9]{12}$";
-pub const ROLE_NAME_PATTERN: &str = "^[\\w+=,.@-]{1,64}$";
-pub const REGION_PATTERN: &str = "^[a-z]{2}(-[a-z]+)+-[0-9]{1,2}$";
 
 pub fn ec2_exec_command() -> ToolSpec {
     ToolSpec {
@@ -45,46 +41,48 @@ or the call is cancelled. Returns the exit code, SSM status, stdout and stderr (
         .to_string()
 }
 
+/// Instance id, account id (a JSON integer too), role name and region are the kit's fragments,
+/// with descriptions of this tool.
 fn input_schema() -> Value {
-    json!({
-        "type": "object",
-        "properties": {
-            "instanceId": {
-                "type": "string",
-                "pattern": INSTANCE_ID_PATTERN,
-                "description": "EC2 instance id or managed node id (mi-...)"
-            },
-            "accountId": {
-                "type": "string",
-                "pattern": ACCOUNT_ID_PATTERN,
-                "description": "Account that owns the instance"
-            },
-            "roleName": {
-                "type": "string",
-                "pattern": ROLE_NAME_PATTERN,
-                "description": "SSO role (permission set) to run as"
-            },
-            "command": {
-                "type": "string",
-                "minLength": 1,
-                "description": "Script to run on the instance"
-            },
-            "region": {
-                "type": "string",
-                "pattern": REGION_PATTERN,
-                "description": "Instance's region; default: the host's AWS_REGION"
-            },
-            "timeoutSeconds": {
-                "type": "integer",
-                "minimum": 1,
-                "maximum": MAX_TIMEOUT_SECONDS,
-                "default": DEFAULT_TIMEOUT_SECONDS,
-                "description": "Seconds to wait before cancelling the command"
-            }
-        },
-        "required": ["instanceId", "accountId", "roleName", "command"],
-        "additionalProperties": false
-    })
+    schema::object(
+        [
+            (
+                "instanceId",
+                schema::described(schema::instance_id(), "EC2 instance id or managed node id (mi-...)"),
+            ),
+            (
+                "accountId",
+                schema::described(schema::account_id(), "Account that owns the instance"),
+            ),
+            (
+                "roleName",
+                schema::described(schema::role_name(), "SSO role (permission set) to run as"),
+            ),
+            (
+                "command",
+                json!({
+                    "type": "string",
+                    "minLength": 1,
+                    "description": "Script to run on the instance"
+                }),
+            ),
+            (
+                "region",
+                schema::described(schema::region(), "Instance's region; default: the host's AWS_REGION"),
+            ),
+            (
+                "timeoutSeconds",
+                json!({
+                    "type": "integer",
+                    "minimum": 1,
+                    "maximum": MAX_TIMEOUT_SECONDS,
+                    "default": DEFAULT_TIMEOUT_SECONDS,
+                    "description": "Seconds to wait before cancelling the command"
+                }),
+            ),
+        ],
+        &["instanceId", "accountId", "roleName", "command"],
+    )
 }
 
 /// The outcome names of `structuredContent.outcome`; `render.rs` and `classify.rs` produce them.

@@ -6,6 +6,8 @@
 
 use std::time::Duration;
 
+use mcp_aws_sso_plugin_api::ToolError;
+use mcp_aws_sso_plugin_api::kit::validate;
 use serde_json::Value;
 
 use crate::error::Ec2ExecError;
@@ -38,12 +40,10 @@ pub struct HostDefaults {
 /// Region order: the `region` argument, else the host's default region, else an error.
 /// Timeout: `timeoutSeconds`, else 60 s, tightened by a smaller host-wide call timeout.
 pub fn parse(args: &Value, defaults: &HostDefaults) -> Result<Request, Ec2ExecError> {
-    let instance_id = required_string(args, "instanceId")?;
-    check_instance_id(&instance_id)?;
-    let account_id = required_string(args, "accountId")?;
-    check_account_id(&account_id)?;
-    let role_name = required_string(args, "roleName")?;
-    check_role_name(&role_name)?;
+    let instance_id = kit(validate::instance_id, args, "instanceId")?;
+    // A JSON integer is accepted and zero-padded to 12 digits.
+    let account_id = kit(validate::account_id, args, "accountId")?;
+    let role_name = kit(validate::role_name, args, "roleName")?;
     let command = required_string(args, "command")?;
     if command.trim().is_empty() {
         return Err(invalid(
@@ -51,13 +51,12 @@ pub fn parse(args: &Value, defaults: &HostDefaults) -> Result<Request, Ec2ExecEr
             "must not be empty: give the shell command to run on the instance",
         ));
     }
-    let region = match optional_string(args, "region")? {
-        Some(region) => {
-            check_region("region", &region)?;
-            region
-        }
+    let region = match validate::optional("region", field(args, "region"), validate::region)
+        .map_err(|e| kit_rule("region", e))?
+    {
+        Some(region) => region,
         None => match &defaults.region {
-            Some(region) if is_region(region) => region.clone(),
+            Some(region) if validate::region("region", &Value::from(region.as_str())).is_ok() => region.clone(),
             _ => return Err(Ec2ExecError::NoRegion),
         },
     };
@@ -92,6 +91,26 @@ fn invalid(field: &'static str, problem: &str) -> Ec2ExecError {
     }
 }
 
+fn field<'a>(args: &'a Value, name: &str) -> &'a Value {
+    args.get(name).unwrap_or(&Value::Null)
+}
+
+fn kit_rule(field: &'static str, error: ToolError) -> Ec2ExecError {
+    Ec2ExecError::KitRule {
+        field,
+        message: error.message,
+    }
+}
+
+/// A required argument checked by the kit's validator of the same name.
+fn kit(
+    check: fn(&str, &Value) -> Result<String, ToolError>,
+    args: &Value,
+    name: &'static str,
+) -> Result<String, Ec2ExecError> {
+    check(name, field(args, name)).map_err(|e| kit_rule(name, e))
+}
+
 fn required_string(args: &Value, field: &'static str) -> Result<String, Ec2ExecError> {
     optional_string(args, field)?.ok_or_else(|| invalid(field, "is required"))
 }
@@ -101,74 +120,6 @@ fn optional_string(args: &Value, field: &'static str) -> Result<Option<String>, 
         None | Some(Value::Null) => Ok(None),
         Some(Value::String(text)) => Ok(Some(text.clone())),
         Some(other) => Err(invalid(field, &format!("must be a string, not {other}"))),
-    }
-}
-
-fn is_lower_hex(text: &str) -> bool {
-    text.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
-}
-
-fn check_instance_id(id: &str) -> Result<(), Ec2ExecError> {
-    let digits = id.strip_prefix("i-").or_else(|| id.strip_prefix("mi-"));
-    match digits {
-        Some(hex) if (hex.len() == 8 || hex.len() == 17) && is_lower_hex(hex) => Ok(()),
-        _ => Err(invalid(
-            "instanceId",
-            &format!(
-                "must be an EC2 instance id (`i-` followed by 8 or 17 lower-case hex digits, e.g. \
-                 i-0123456789abcdef0) or a managed node id (`mi-...`), not {id:?}"
-            ),
-        )),
-    }
-}
-
-fn check_account_id(id: &str) -> Result<(), Ec2ExecError> {
-    if id.len() == 12 && id.bytes().all(|b| b.is_ascii_digit()) {
-        Ok(())
-    } else {
-        Err(invalid(
-            "accountId",
-            &format!("must be a 12-digit AWS account id, not {id:?} (`aws_sso_ls_accounts` lists yours)"),
-        ))
-    }
-}
-
-fn check_role_name(name: &str) -> Result<(), Ec2ExecError> {
-    let allowed = |c: char| c.is_ascii_alphanumeric() || "_+=,.@-".contains(c);
-    if (1..=64).contains(&name.len()) && name.chars().all(allowed) {
-        Ok(())
-    } else {
-        Err(invalid(
-            "roleName",
-            &format!(
-                "must be an IAM role name (1-64 characters: letters, digits and _+=,.@-), not {name:?} \
-                 (`aws_sso_ls_accounts` lists your roles)"
-            ),
-        ))
-    }
-}
-
-/// `xx-word[-word...]-N`, e.g. `us-east-1`, `us-gov-west-1`, `ap-southeast-3`.
-pub fn is_region(text: &str) -> bool {
-    let parts: Vec<&str> = text.split('-').collect();
-    parts.len() >= 3
-        && parts[0].len() == 2
-        && parts[0].bytes().all(|b| b.is_ascii_lowercase())
-        && parts[1..parts.len() - 1]
-            .iter()
-            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase()))
-        && (1..=2).contains(&parts[parts.len() - 1].len())
-        && parts[parts.len() - 1].bytes().all(|b| b.is_ascii_digit())
-}
-
-fn check_region(field: &'static str, region: &str) -> Result<(), Ec2ExecError> {
-    if is_region(region) {
-        Ok(())
-    } else {
-        Err(invalid(
-            field,
-            &format!("must be an AWS region such as us-east-1, not {region:?}"),
-        ))
     }
 }
 
@@ -202,19 +153,14 @@ mod tests {
 
     fn field_of(result: Result<Request, Ec2ExecError>) -> &'static str {
         match result {
-            Err(Ec2ExecError::InvalidArgument { field, .. }) => field,
+            Err(Ec2ExecError::InvalidArgument { field, .. } | Ec2ExecError::KitRule { field, .. }) => field,
             other => panic!("expected an invalid argument, got {other:?}"),
         }
     }
 
     #[test]
     fn accepts_both_instance_id_lengths_and_managed_nodes() {
-        for id in [
-            "i-0123abcd",
-            "i-0123456789abcdef0",
-            "mi-0123456789abcdef0",
-            "mi-01234567",
-        ] {
+        for id in ["i-0123abcd", "i-0123456789abcdef0", "mi-0123456789abcdef0"] {
             assert!(
                 parse(&with("instanceId", json!(id)), &host(Some("us-east-1"))).is_ok(),
                 "{id}"
@@ -230,6 +176,7 @@ mod tests {
             "x-0123abcd",
             "i-0123456789abcdef",
             "i-0123abcg",
+            "mi-01234567",
             "",
             "i-",
         ] {
@@ -268,6 +215,14 @@ mod tests {
         let mut missing = args();
         missing.as_object_mut().unwrap().remove("roleName");
         assert_eq!(field_of(parse(&missing, &host(Some("us-east-1")))), "roleName");
+    }
+
+    #[test]
+    fn an_integer_account_id_is_zero_padded() {
+        let request = parse(&with("accountId", json!(12345678901u64)), &host(Some("us-east-1"))).unwrap();
+        assert_eq!(request.account_id, "012345678901");
+        let request = parse(&with("accountId", json!(123456789012u64)), &host(Some("us-east-1"))).unwrap();
+        assert_eq!(request.account_id, "123456789012");
     }
 
     #[test]

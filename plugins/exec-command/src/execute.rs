@@ -37,7 +37,8 @@ use crate::runner::{self, Ending, RunOutcome, RunSpec, Supervisor};
 use crate::sandbox::Sandbox;
 use crate::settings::Settings;
 use crate::truncation;
-use crate::validation::{self, ExecRequest, check_region};
+use crate::validation::{self, ExecRequest};
+use mcp_aws_sso_plugin_api::kit::validate;
 
 /// Extra bytes kept beyond four per character of the cap: room for redacting a secret at the cut.
 const CAPTURE_SLACK: usize = 4096;
@@ -241,7 +242,8 @@ fn resolve_region(request: &ExecRequest, invocation: &Invocation, default: Optio
         ))),
         (Some(argument), _) => Ok(argument.to_string()),
         (None, Some(flag)) => {
-            check_region(flag).map_err(|e| ToolError::invalid_arguments(format!("In the command's `--region`: {e}")))?;
+            validate::region("region", &Value::from(flag))
+                .map_err(|e| ToolError::invalid_arguments(format!("In the command's `--region`: {}", e.message)))?;
             Ok(flag.to_string())
         }
         (None, None) => default.map(str::to_string).ok_or_else(|| {

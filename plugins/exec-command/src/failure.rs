@@ -9,38 +9,18 @@
 //! - permission denied: the role may not do this; other roles of the account are suggested;
 //! - anything else: shown as the command's own failure.
 
-/// Error codes AWS uses when it does not accept the credentials themselves.
-const CREDENTIAL_CODES: &[&str] = &[
-    "ExpiredToken",
-    "ExpiredTokenException",
-    "InvalidClientTokenId",
-    "UnrecognizedClientException",
-    "InvalidAccessKeyId",
-    "InvalidToken",
-    "AuthFailure",
-    "TokenRefreshRequired",
-];
+use mcp_aws_sso_plugin_api::kit::aws_errors;
 
-/// Phrases of the same errors where no code is printed.
+/// Phrases of the kit's `CREDENTIALS_REJECTED` errors where no code is printed.
 const CREDENTIAL_PHRASES: &[&str] = &[
     "The security token included in the request is expired",
     "The security token included in the request is invalid",
     "The provided token has expired",
 ];
 
-/// Error codes AWS uses when the credentials are fine but the role may not do the operation.
-const PERMISSION_CODES: &[&str] = &[
-    "AccessDenied",
-    "AccessDeniedException",
-    "UnauthorizedOperation",
-    "UnauthorizedAccess",
-    "AuthorizationError",
-    "AuthorizationErrorException",
-    "Forbidden",
-    "ForbiddenException",
-    // S3 answers HEAD requests without a body, so the CLI can only show the status code.
-    "403",
-];
+/// What S3 prints for a HEAD request refused: it answers without a body, so the CLI can only
+/// show the status code. Counts as the kit's `ACCESS_DENIED`.
+const S3_HEAD_DENIED: &str = "403";
 
 /// The IAM wording inside many services' AccessDenied messages.
 const PERMISSION_PHRASES: &[&str] = &["is not authorized to perform"];
@@ -60,8 +40,8 @@ pub fn classify(exit_code: Option<i32>, stderr: &str) -> Option<Failure> {
     if exit_code == Some(0) {
         return None;
     }
-    let codes = error_codes(stderr);
-    if let Some(code) = codes.iter().find(|c| CREDENTIAL_CODES.contains(c)) {
+    let codes = aws_errors::cli_error_codes(stderr);
+    if let Some(code) = codes.iter().find(|c| aws_errors::CREDENTIALS_REJECTED.contains(c)) {
         return Some(Failure::CredentialsRejected { code: code.to_string() });
     }
     if let Some(phrase) = CREDENTIAL_PHRASES.iter().find(|p| stderr.contains(*p)) {
@@ -69,7 +49,10 @@ pub fn classify(exit_code: Option<i32>, stderr: &str) -> Option<Failure> {
             code: phrase.to_string(),
         });
     }
-    if let Some(code) = codes.iter().find(|c| PERMISSION_CODES.contains(c)) {
+    if let Some(code) = codes
+        .iter()
+        .find(|c| aws_errors::ACCESS_DENIED.contains(c) || **c == S3_HEAD_DENIED)
+    {
         return Some(Failure::PermissionDenied { code: code.to_string() });
     }
     if PERMISSION_PHRASES.iter().any(|p| stderr.contains(p)) {
@@ -78,22 +61,6 @@ pub fn classify(exit_code: Option<i32>, stderr: &str) -> Option<Failure> {
         });
     }
     Some(Failure::Other)
-}
-
-/// Every `<Code>` in `An error occurred (<Code>) when calling ...`, in order.
-pub fn error_codes(stderr: &str) -> Vec<&str> {
-    const MARKER: &str = "An error occurred (";
-    stderr
-        .match_indices(MARKER)
-        .filter_map(|(at, _)| {
-            let rest = &stderr[at + MARKER.len()..];
-            let code = &rest[..rest.find(')')?];
-            let plausible = !code.is_empty()
-                && code.len() <= 64
-                && code.chars().all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '_');
-            plausible.then_some(code)
-        })
-        .collect()
 }
 
 #[cfg(test)]
@@ -191,11 +158,5 @@ mod tests {
     #[test]
     fn a_kill_or_crash_without_an_exit_code_is_a_failure() {
         assert_eq!(classify(None, ""), Some(Failure::Other));
-    }
-
-    #[test]
-    fn error_codes_are_parsed_in_order() {
-        let stderr = "An error occurred (Throttling) when ...\nAn error occurred (AccessDenied) when ...\nAn error occurred (not a code!) x";
-        assert_eq!(error_codes(stderr), ["Throttling", "AccessDenied"]);
     }
 }

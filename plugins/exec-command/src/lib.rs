@@ -47,33 +47,30 @@ mod tool_spec;
 mod truncation;
 mod validation;
 
-use mcp_aws_sso_plugin_api::{Host, Manifest, Plugin, ToolError, ToolOutput, export_plugin};
+use mcp_aws_sso_plugin_api::kit::{Tool, ToolPlugin};
+use mcp_aws_sso_plugin_api::{Host, ToolError, ToolOutput, ToolSpec, export_plugin};
 use serde_json::Value;
 
-/// The plugin; stateless, so concurrent calls share nothing but the host.
-pub struct ExecCommandPlugin;
+/// The one tool; stateless, so concurrent calls share nothing but the host. Its arguments are
+/// read by `validation` (which says what to fix), so it takes them as JSON.
+struct ExecCommand;
 
-impl Plugin for ExecCommandPlugin {
-    fn manifest(&self) -> Manifest {
-        Manifest {
-            name: "exec-command".into(),
-            version: env!("CARGO_PKG_VERSION").into(),
-            description: "Runs AWS CLI commands with IAM Identity Center role credentials, without a shell".into(),
-            enforces_read_only: true,
-            tools: vec![tool_spec::tool_spec()],
-            ..Default::default()
-        }
+impl Tool for ExecCommand {
+    type Args = Value;
+
+    fn spec(&self) -> ToolSpec {
+        tool_spec::tool_spec()
     }
 
-    fn call(&self, tool: &str, args: Value, host: &Host) -> Result<ToolOutput, ToolError> {
-        match tool {
-            tool_spec::TOOL_NAME => execute::exec_command(&args, host),
-            other => Err(ToolError::invalid_arguments(format!(
-                "The exec-command plugin has no tool `{other}`; it provides `{}`.",
-                tool_spec::TOOL_NAME
-            ))),
-        }
+    fn run(&self, args: Value, host: &Host) -> Result<ToolOutput, ToolError> {
+        execute::exec_command(&args, host)
     }
 }
 
-export_plugin!(ExecCommandPlugin, ExecCommandPlugin);
+export_plugin!(
+    ToolPlugin,
+    ToolPlugin::new("exec-command", env!("CARGO_PKG_VERSION"))
+        .description("Runs AWS CLI commands with IAM Identity Center role credentials, without a shell")
+        .enforces_read_only()
+        .tool(ExecCommand)
+);

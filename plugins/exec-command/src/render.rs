@@ -6,6 +6,7 @@
 use std::time::Duration;
 
 use mcp_aws_sso_plugin_api::ToolOutput;
+use mcp_aws_sso_plugin_api::kit::text;
 use serde_json::{Map, Value, json};
 use time::OffsetDateTime;
 use time::macros::format_description;
@@ -209,15 +210,11 @@ fn truncation_note(shown: &Shown, stream: &str) -> String {
     )
 }
 
-/// A fenced block that the content cannot close early: the fence is longer than any run of
-/// backticks inside.
+/// The kit's fenced block (the content cannot close it early), as a paragraph of its own.
 fn code_block(content: &str, language: &str) -> String {
-    let longest_run = content.split(|c| c != '`').map(str::len).max().unwrap_or(0);
-    let fence = "`".repeat((longest_run + 1).max(3));
     // The AWS CLI starts its error messages with an empty line; it only pads the block.
     let body = content.trim_start_matches(['\n', '\r']);
-    let body = body.strip_suffix('\n').unwrap_or(body);
-    format!("{fence}{language}\n{body}\n{fence}\n")
+    format!("{}\n", text::fenced(body, language))
 }
 
 fn structured(r: &Report<'_>) -> Value {

@@ -8,12 +8,8 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
+use mcp_aws_sso_plugin_api::kit::HostLimits;
 use serde_json::Value;
-
-/// Used when the host sends no `callTimeoutSeconds` (the host's own default is the same).
-pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(300);
-/// Used when the host sends no `maxOutputChars`.
-pub const DEFAULT_MAX_OUTPUT_CHARS: usize = 40_000;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Settings {
@@ -34,18 +30,12 @@ pub struct Settings {
 
 impl Settings {
     pub fn from_config(config: &Value) -> Self {
-        let read_only = config.get("readOnly").and_then(Value::as_bool).unwrap_or(false);
-        let default_timeout = config
-            .get("callTimeoutSeconds")
-            .and_then(Value::as_u64)
-            .filter(|s| *s > 0)
-            .map(Duration::from_secs)
-            .unwrap_or(DEFAULT_TIMEOUT);
-        let max_output_chars = config
-            .get("maxOutputChars")
-            .and_then(Value::as_u64)
-            .map(|n| usize::try_from(n).unwrap_or(usize::MAX))
-            .unwrap_or(DEFAULT_MAX_OUTPUT_CHARS);
+        // The host's own limits, read (with their defaults) by the kit.
+        let HostLimits {
+            read_only,
+            call_timeout: default_timeout,
+            max_output_chars,
+        } = HostLimits::from_config(config);
         // Only an explicit `false` turns the sandbox off.
         let sandbox = config.get("execSandbox") != Some(&Value::Bool(false));
         let allowed_endpoints = config
@@ -87,6 +77,7 @@ impl Settings {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use mcp_aws_sso_plugin_api::kit::host_limits::{DEFAULT_CALL_TIMEOUT, DEFAULT_MAX_OUTPUT_CHARS};
     use serde_json::json;
 
     #[test]
@@ -116,7 +107,7 @@ mod tests {
             "callTimeoutSeconds": 0, "maxOutputChars": "many", "readOnly": "yes", "execSandbox": "off"
         }));
         assert!(!settings.read_only);
-        assert_eq!(settings.default_timeout, DEFAULT_TIMEOUT);
+        assert_eq!(settings.default_timeout, DEFAULT_CALL_TIMEOUT);
         assert_eq!(settings.max_output_chars, DEFAULT_MAX_OUTPUT_CHARS);
         assert!(settings.sandbox, "only `false` turns the sandbox off");
         assert!(settings.allowed_endpoints.is_empty());

@@ -13,12 +13,11 @@
 //! The description is short on purpose (every client sends it to the model with every request):
 //! each rule once, nothing the schema already says.
 
+use mcp_aws_sso_plugin_api::kit::schema;
 use mcp_aws_sso_plugin_api::{ToolAnnotations, ToolSpec};
 use serde_json::{Value, json};
 
-use crate::validation::{
-    ACCOUNT_ID_PATTERN, MAX_COMMAND_CHARS, MAX_TIMEOUT_SECONDS, MIN_TIMEOUT_SECONDS, REGION_PATTERN, ROLE_NAME_PATTERN,
-};
+use crate::validation::{MAX_COMMAND_CHARS, MAX_TIMEOUT_SECONDS, MIN_TIMEOUT_SECONDS};
 
 pub const TOOL_NAME: &str = "aws_sso_exec_command";
 
@@ -59,41 +58,47 @@ pub fn tool_spec() -> ToolSpec {
     }
 }
 
+/// Account id, role name and region are the kit's fragments (an integer account id is accepted
+/// and zero-padded), with descriptions of this tool.
 pub fn input_schema() -> Value {
-    json!({
-        "type": "object",
-        "properties": {
-            "accountId": {
-                "type": "string",
-                "pattern": ACCOUNT_ID_PATTERN,
-                "description": "AWS account id (12 digits)"
-            },
-            "roleName": {
-                "type": "string",
-                "pattern": ROLE_NAME_PATTERN,
-                "description": "Role (permission set) in that account"
-            },
-            "command": {
-                "type": "string",
-                "minLength": 1,
-                "maxLength": MAX_COMMAND_CHARS,
-                "description": "e.g. `aws s3 ls`"
-            },
-            "region": {
-                "type": "string",
-                "pattern": REGION_PATTERN,
-                "description": "Default: --region in the command, else the server's region"
-            },
-            "timeoutSeconds": {
-                "type": "integer",
-                "minimum": MIN_TIMEOUT_SECONDS,
-                "maximum": MAX_TIMEOUT_SECONDS,
-                "description": "Default: the server's call timeout (300)"
-            }
-        },
-        "required": ["accountId", "roleName", "command"],
-        "additionalProperties": false
-    })
+    schema::object(
+        [
+            (
+                "accountId",
+                schema::described(schema::account_id(), "AWS account id (12 digits)"),
+            ),
+            (
+                "roleName",
+                schema::described(schema::role_name(), "Role (permission set) in that account"),
+            ),
+            (
+                "command",
+                json!({
+                    "type": "string",
+                    "minLength": 1,
+                    "maxLength": MAX_COMMAND_CHARS,
+                    "description": "e.g. `aws s3 ls`"
+                }),
+            ),
+            (
+                "region",
+                schema::described(
+                    schema::region(),
+                    "Default: --region in the command, else the server's region",
+                ),
+            ),
+            (
+                "timeoutSeconds",
+                json!({
+                    "type": "integer",
+                    "minimum": MIN_TIMEOUT_SECONDS,
+                    "maximum": MAX_TIMEOUT_SECONDS,
+                    "description": "Default: the server's call timeout (300)"
+                }),
+            ),
+        ],
+        &["accountId", "roleName", "command"],
+    )
 }
 
 /// The shape of `structuredContent`, on success and on a failed command alike.
@@ -148,6 +153,9 @@ mod tests {
         let validator = jsonschema::validator_for(&input_schema()).unwrap();
         let ok = json!({"accountId": "123456789012", "roleName": "ReadOnly", "command": "aws s3 ls", "region": "eu-west-1", "timeoutSeconds": 30});
         assert!(validator.is_valid(&ok));
+        assert!(
+            validator.is_valid(&json!({"accountId": 12345678901u64, "roleName": "ReadOnly", "command": "aws s3 ls"}))
+        );
         for bad in [
             json!({"accountId": "1234", "roleName": "ReadOnly", "command": "aws s3 ls"}),
             json!({"accountId": "123456789012", "roleName": "Read Only", "command": "aws s3 ls"}),

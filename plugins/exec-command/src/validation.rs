@@ -1,27 +1,21 @@
 //! The arguments of `aws_sso_exec_command`, checked field by field before anything runs.
 //!
-//! The host already validates arguments against the input schema (whose patterns come from the
-//! constants below), but a plugin is a boundary of its own: these checks keep the plugin safe
+//! The host already validates arguments against the input schema (the kit's fragments for account
+//! id, role name and region, checked here by the kit's validators), but a plugin is a boundary of its own: these checks keep the plugin safe
 //! with any host, turn the JSON into a typed [`ExecRequest`], and catch what a schema cannot say
 //! well (a command of blanks, a NUL byte) with a message that names the field and the rule.
 
 use std::time::Duration;
 
+use mcp_aws_sso_plugin_api::ToolError;
+use mcp_aws_sso_plugin_api::kit::validate;
 use serde_json::Value;
 
-/// `accountId`: an AWS account id is exactly twelve digits.
-pub const ACCOUNT_ID_PATTERN: &str = "^[0-9]{12}$";
-/// `roleName`: the characters IAM allows in a role name, 1 to 64 of them.
-pub const ROLE_NAME_PATTERN: &str = "^[A-Za-z0-9_+=,.@-]{1,64}$";
-/// `region`: `us-east-1`, `eu-central-2`, `us-gov-west-1`, `us-isob-east-1`, ...
-pub const REGION_PATTERN: &str = "^[a-z]{2}(-[a-z]+)+-[0-9]{1,2}$";
 /// `command`: long enough for inline JSON policies and filters, short of anything absurd.
 pub const MAX_COMMAND_CHARS: usize = 16 * 1024;
 /// `timeoutSeconds`: one second to one day.
 pub const MIN_TIMEOUT_SECONDS: u64 = 1;
 pub const MAX_TIMEOUT_SECONDS: u64 = 24 * 60 * 60;
-
-const MAX_ROLE_NAME_CHARS: usize = 64;
 
 /// A validated call.
 #[derive(Debug, Clone, PartialEq)]
@@ -50,24 +44,33 @@ pub enum ValidationError {
         rule: &'static str,
         got: String,
     },
+    /// A rule of the plugin kit (account id, role name, region), in the kit's words.
+    #[error("{0}")]
+    Kit(String),
 }
 
-/// Reads and checks the tool's arguments.
+impl From<ToolError> for ValidationError {
+    fn from(error: ToolError) -> Self {
+        Self::Kit(error.message)
+    }
+}
+
+fn field<'a>(args: &'a Value, name: &str) -> &'a Value {
+    args.get(name).unwrap_or(&Value::Null)
+}
+
+/// Reads and checks the tool's arguments. The account id may come as a JSON integer (the kit
+/// zero-pads it to 12 digits).
 pub fn parse(args: &Value) -> Result<ExecRequest, ValidationError> {
-    let account_id = required_string(args, "accountId", "the 12-digit AWS account id")?;
-    check_account_id(&account_id)?;
-    let role_name = required_string(args, "roleName", "the name of an IAM Identity Center role")?;
-    check_role_name(&role_name)?;
+    let account_id = validate::account_id("accountId", field(args, "accountId"))?;
+    let role_name = validate::role_name("roleName", field(args, "roleName"))?;
     let command = required_string(
         args,
         "command",
         "one AWS CLI command, e.g. `aws sts get-caller-identity`",
     )?;
     let command = check_command(&command)?;
-    let region = optional_string(args, "region")?;
-    if let Some(region) = &region {
-        check_region(region)?;
-    }
+    let region = validate::optional("region", field(args, "region"), validate::region)?;
     let timeout = optional_timeout(args)?;
     Ok(ExecRequest {
         account_id,
@@ -89,17 +92,6 @@ fn required_string(args: &Value, field: &'static str, rule: &'static str) -> Res
     }
 }
 
-fn optional_string(args: &Value, field: &'static str) -> Result<Option<String>, ValidationError> {
-    match args.get(field) {
-        None | Some(Value::Null) => Ok(None),
-        Some(Value::String(s)) => Ok(Some(s.clone())),
-        Some(_) => Err(ValidationError::WrongType {
-            field,
-            expected: "a string",
-        }),
-    }
-}
-
 /// Quotes a caller's value for an error message, shortened so a huge value stays readable.
 fn shown(value: &str) -> String {
     const MAX: usize = 60;
@@ -108,48 +100,6 @@ fn shown(value: &str) -> String {
         text.push('…');
     }
     format!("{text:?}")
-}
-
-pub fn check_account_id(value: &str) -> Result<(), ValidationError> {
-    if value.len() == 12 && value.bytes().all(|b| b.is_ascii_digit()) {
-        return Ok(());
-    }
-    Err(ValidationError::BrokenRule {
-        field: "accountId",
-        rule: "must be exactly 12 digits, e.g. 123456789012 (see aws_sso_ls_accounts)",
-        got: shown(value),
-    })
-}
-
-pub fn check_role_name(value: &str) -> Result<(), ValidationError> {
-    let allowed = |c: char| c.is_ascii_alphanumeric() || "_+=,.@-".contains(c);
-    if (1..=MAX_ROLE_NAME_CHARS).contains(&value.chars().count()) && value.chars().all(allowed) {
-        return Ok(());
-    }
-    Err(ValidationError::BrokenRule {
-        field: "roleName",
-        rule: "must be 1-64 characters from A-Z, a-z, 0-9 and _+=,.@- (an IAM role name, e.g. ReadOnly)",
-        got: shown(value),
-    })
-}
-
-pub fn check_region(value: &str) -> Result<(), ValidationError> {
-    let parts: Vec<&str> = value.split('-').collect();
-    let letters = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_lowercase());
-    let ok = parts.len() >= 3
-        && parts[0].len() == 2
-        && letters(parts[0])
-        && parts[1..parts.len() - 1].iter().all(|p| letters(p))
-        && (1..=2).contains(&parts[parts.len() - 1].len())
-        && parts[parts.len() - 1].bytes().all(|b| b.is_ascii_digit());
-    if ok {
-        return Ok(());
-    }
-    Err(ValidationError::BrokenRule {
-        field: "region",
-        rule: "must be an AWS region code such as us-east-1 or eu-central-2",
-        got: shown(value),
-    })
 }
 
 /// Returns the command without surrounding blanks.
@@ -240,7 +190,7 @@ mod tests {
     }
 
     #[test]
-    fn account_id_must_be_twelve_digits() {
+    fn account_id_is_twelve_digits_or_an_integer() {
         for bad in [
             "12345678901",
             "1234567890123",
@@ -251,65 +201,22 @@ mod tests {
             let error = parse(&args(json!({"accountId": bad}))).unwrap_err();
             let text = error.to_string();
             assert!(
-                text.contains("`accountId`") && text.contains("12 digits"),
+                text.contains("`accountId`") && text.contains("12-digit"),
                 "{bad:?}: {text}"
             );
         }
-        let error = parse(&args(json!({"accountId": 123456789012u64}))).unwrap_err();
-        assert_eq!(
-            error,
-            ValidationError::WrongType {
-                field: "accountId",
-                expected: "a string"
-            }
-        );
+        let request = parse(&args(json!({"accountId": 123456789012u64}))).unwrap();
+        assert_eq!(request.account_id, "123456789012");
+        let request = parse(&args(json!({"accountId": 12345678901u64}))).unwrap();
+        assert_eq!(request.account_id, "012345678901");
     }
 
     #[test]
-    fn role_name_uses_iam_characters() {
-        for good in [
-            "ReadOnly",
-            "AWSReservedSSO_Admin_0123abcd",
-            "a+b=c,d.e@f-g_h",
-            &"R".repeat(64),
-        ] {
-            assert!(check_role_name(good).is_ok(), "{good}");
-        }
-        for bad in ["", "Read Only", "Role/Path", "Rôle", "x;y", &"R".repeat(65)] {
-            let text = check_role_name(bad).unwrap_err().to_string();
-            assert!(text.contains("`roleName`"), "{bad:?}: {text}");
-        }
-    }
-
-    #[test]
-    fn region_must_look_like_a_region_code() {
-        for good in [
-            "us-east-1",
-            "ap-southeast-2",
-            "us-gov-west-1",
-            "us-isob-east-1",
-            "eu-central-2",
-            "il-central-1",
-        ] {
-            assert!(check_region(good).is_ok(), "{good}");
-        }
-        for bad in [
-            "",
-            "us-east",
-            "US-EAST-1",
-            "useast1",
-            "us-east-100",
-            "u-east-1",
-            "us--1",
-            "us-east-1 ",
-            "us-east-1;",
-        ] {
-            let text = check_region(bad).unwrap_err().to_string();
-            assert!(
-                text.contains("`region`") && text.contains("region code"),
-                "{bad:?}: {text}"
-            );
-        }
+    fn role_name_and_region_are_checked_by_the_kit() {
+        let text = parse(&args(json!({"roleName": "Read Only"}))).unwrap_err().to_string();
+        assert!(text.contains("`roleName`"), "{text}");
+        let text = parse(&args(json!({"region": "us-east-1;"}))).unwrap_err().to_string();
+        assert!(text.contains("`region`") && text.contains("region code"), "{text}");
     }
 
     #[test]
@@ -357,45 +264,5 @@ mod tests {
             let text = parse(&args(json!({"timeoutSeconds": bad}))).unwrap_err().to_string();
             assert!(text.contains("`timeoutSeconds`"), "{text}");
         }
-    }
-
-    /// The schema the host validates with and these checks must agree, or a caller would get
-    /// different answers from different front ends.
-    #[test]
-    fn patterns_agree_with_the_checks() {
-        let agree = |pattern: &str, check: fn(&str) -> Result<(), ValidationError>, samples: &[&str]| {
-            let schema = json!({"type": "string", "pattern": pattern});
-            let validator = jsonschema::validator_for(&schema).unwrap();
-            for sample in samples {
-                assert_eq!(
-                    validator.is_valid(&json!(sample)),
-                    check(sample).is_ok(),
-                    "{pattern} vs {sample:?}"
-                );
-            }
-        };
-        agree(
-            ACCOUNT_ID_PATTERN,
-            check_account_id,
-            &["123456789012", "12345678901", "12345678901x", "0000000000001"],
-        );
-        agree(
-            ROLE_NAME_PATTERN,
-            check_role_name,
-            &["ReadOnly", "a b", "x@y.z", "", &"r".repeat(64), &"r".repeat(65), "é"],
-        );
-        agree(
-            REGION_PATTERN,
-            check_region,
-            &[
-                "us-east-1",
-                "us-gov-west-1",
-                "us-east",
-                "us-east-123",
-                "US-east-1",
-                "a-b-1",
-                "us-e4st-1",
-            ],
-        );
     }
 }
