@@ -102,10 +102,11 @@ impl Config {
         let aws_config = value(keys::AWS_CONFIG_FILE)
             .map(|path| expand_tilde(&path, home))
             .unwrap_or_else(|| aws_profile::default_path(home));
-        let file = AwsConfigFile::read_if_needed(&aws_config, |key| upper.get(key).is_some()).unwrap_or_else(|problem| {
-            problems.push(problem);
-            None
-        });
+        let file =
+            AwsConfigFile::read_if_needed(&aws_config, |key| upper.get(key).is_some()).unwrap_or_else(|problem| {
+                problems.push(problem);
+                None
+            });
         let profile = value(keys::AWS_PROFILE);
         let explicit_session = value(keys::AWS_SSO_SESSION);
         let aws = aws_profile::layers(
