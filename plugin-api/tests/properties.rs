@@ -76,3 +76,10 @@ proptest! {
         read_tool_output(&text);
     }
 }
+
+/// Found by the `tool_output` fuzz target: without serde_json's `float_roundtrip`, the reader
+/// changed the last digit of this number, so the host passed on another value than the plugin sent.
+#[test]
+fn regression_structured_numbers_read_exactly() {
+    read_tool_output(r#"{"text":"","structured":5.555555555555555e+41,"isError":false}"#);
+}
