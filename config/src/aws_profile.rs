@@ -167,6 +167,16 @@ impl AwsConfigFile {
         file
     }
 
+    /// The names of the sections found (for the fuzz entry point).
+    pub(crate) fn section_names(&self) -> Vec<String> {
+        self.sections.keys().cloned().collect()
+    }
+
+    /// The keys of profile `name`, as the host looks them up (for the fuzz entry point).
+    pub(crate) fn profile_keys(&self, name: &str) -> Result<Option<HashMap<String, String>>, ConfigError> {
+        Ok(self.profile(name)?.map(|(_, keys)| keys.clone()))
+    }
+
     fn section_mut(&mut self, name: &str) -> &mut Section {
         self.sections.entry(name.to_owned()).or_default()
     }

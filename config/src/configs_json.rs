@@ -53,8 +53,13 @@ pub(crate) fn read(path: &Path) -> Result<ConfigsJson, ConfigError> {
             });
         }
     };
+    from_text(path, &text)
+}
+
+/// Reads the file's text (`path` is only for messages).
+pub(crate) fn from_text(path: &Path, text: &str) -> Result<ConfigsJson, ConfigError> {
     // Windows editors may save a byte-order mark, which JSON parsers reject.
-    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     if text.trim().is_empty() {
         return Ok(empty(path));
     }

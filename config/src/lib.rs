@@ -27,6 +27,8 @@ mod config;
 pub mod configs_json;
 mod error;
 mod exec_settings;
+#[doc(hidden)]
+pub mod fuzzing;
 mod help;
 pub mod keys;
 mod layers;

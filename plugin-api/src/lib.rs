@@ -48,6 +48,8 @@ pub mod consent;
 mod export;
 pub mod extensions;
 mod features;
+#[doc(hidden)]
+pub mod fuzzing;
 mod host;
 pub mod input;
 pub mod kit;

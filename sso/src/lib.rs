@@ -36,6 +36,8 @@ mod cache_time;
 mod client_registration;
 mod device_flow;
 mod error;
+#[doc(hidden)]
+pub mod fuzzing;
 mod login;
 mod login_flow_choice;
 mod logout;

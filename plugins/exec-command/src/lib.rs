@@ -31,6 +31,8 @@ mod consent;
 mod endpoint_policy;
 mod execute;
 mod failure;
+#[doc(hidden)]
+pub mod fuzzing;
 mod local_paths;
 mod local_programs;
 #[cfg(test)]

@@ -108,6 +108,11 @@ pub struct ReadOnlyRefusal {
     why: &'static str,
 }
 
+/// Whether the pair is one of the operations that mint credentials.
+pub fn is_credential_operation(service: &str, operation: &str) -> bool {
+    CREDENTIAL_OPERATIONS.contains(&(service, operation))
+}
+
 /// Whether the command may run in read-only mode.
 pub fn check(invocation: &Invocation) -> Result<(), ReadOnlyRefusal> {
     let refuse = |why| {

@@ -1,0 +1,6 @@
+#![no_main]
+//! A tool call's answer (ToolOutput or ToolError JSON): read, render, read again.
+
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|text: &str| mcp_aws_sso_plugin_api::fuzzing::read_tool_output(text));
