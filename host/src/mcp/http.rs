@@ -18,6 +18,7 @@ use rmcp::transport::streamable_http_server::{StreamableHttpServerConfig, Stream
 use tokio_util::sync::CancellationToken;
 
 use super::McpServer;
+use super::http_limits::{self, Gate, HttpLimits};
 use super::local_origin::{self, LocalOnly};
 use crate::app::App;
 
@@ -26,6 +27,7 @@ pub struct HttpOptions {
     pub host: String,
     pub port: u16,
     pub token: Option<String>,
+    pub limits: HttpLimits,
 }
 
 pub async fn serve(app: Arc<App>, options: HttpOptions) -> ExitCode {
@@ -80,18 +82,31 @@ pub async fn serve(app: Arc<App>, options: HttpOptions) -> ExitCode {
     // The bound port, not the requested one: with `--port 0` the OS picks it, and the server's
     // own origin (`http://127.0.0.1:<port>`) must still be accepted.
     let rules = Arc::new(LocalOnly::new(ip, bound.port()));
+    let gate = Gate::new(options.limits);
+    let mut sessions = LocalSessionManager::default();
+    sessions.session_config.keep_alive = Some(gate.limits().session_idle);
     let mcp = StreamableHttpService::new(
         {
             let app = app.clone();
-            move || Ok(McpServer::new(app.clone()))
+            let gate = gate.clone();
+            // `http_limits::enforce` refuses an initialize past the cap with a clear answer
+            // first; this only catches two initializes racing for the last place.
+            move || match gate.session_slot() {
+                Ok(slot) => Ok(McpServer::new(app.clone()).holding(slot)),
+                Err(cap) => Err(std::io::Error::other(format!(
+                    "too many MCP sessions: limit {}={} ({})",
+                    cap.key, cap.value, cap.source
+                ))),
+            }
         },
-        Arc::new(LocalSessionManager::default()),
+        Arc::new(sessions),
         rmcp_config(&rules, shutdown.clone()),
     );
     let token = options.token.map(Arc::new);
     // The last layer runs first: a foreign page is refused before it learns a token is needed.
     let router = Router::new()
         .nest_service("/mcp", mcp)
+        .layer(middleware::from_fn_with_state(gate, http_limits::enforce))
         .layer(middleware::from_fn_with_state(token, require_bearer_token))
         .layer(middleware::from_fn_with_state(rules, local_origin::refuse_foreign));
 

@@ -3,6 +3,7 @@
 pub mod client_log;
 mod features;
 mod http;
+mod http_limits;
 mod local_origin;
 pub mod server;
 mod stdio;
@@ -53,5 +54,6 @@ fn http_options(app: &App, flags: Option<&ArgMatches>) -> Result<http::HttpOptio
         host: flag("host").unwrap_or_else(|| app.config.http.host.clone()),
         port,
         token: flag("token").or_else(|| app.config.http.token.as_ref().map(|t| t.expose().clone())),
+        limits: http_limits::HttpLimits::from_config(&app.config),
     })
 }
