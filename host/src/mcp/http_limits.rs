@@ -13,6 +13,7 @@
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
+use std::task::Poll;
 use std::time::Duration;
 
 use axum::body::Body;
@@ -224,11 +225,18 @@ pub async fn enforce(State(gate): State<Arc<Gate>>, request: Request, next: Next
     match slots {
         None => response,
         Some(slots) => {
-            // An answer is an SSE stream that outlives this function: it keeps the slots too.
+            // An answer is an SSE stream that outlives this function: it keeps the slots too,
+            // and gives them back before it reports its end, so a client that sends its next
+            // call as soon as it has read this answer finds its slot free.
             let (parts, body) = response.into_parts();
-            let stream = body.into_data_stream().map(move |chunk| {
-                let _held = &slots;
-                chunk
+            let mut inner = body.into_data_stream();
+            let mut slots = Some(slots);
+            let stream = futures::stream::poll_fn(move |cx| {
+                let next = inner.poll_next_unpin(cx);
+                if let Poll::Ready(None) = next {
+                    slots.take();
+                }
+                next
             });
             Response::from_parts(parts, Body::from_stream(stream))
         }
