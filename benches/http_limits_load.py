@@ -147,6 +147,9 @@ def main() -> None:
     parser.add_argument("--busy", type=int, default=64)
     parser.add_argument("--duration", type=float, default=30)
     parser.add_argument("--after", type=float, default=60, help="seconds to wait after the clients left")
+    parser.add_argument("--rounds", type=int, default=1,
+                        help="repeat the whole run on the same server: RSS that stops growing is the allocator "
+                             "keeping freed pages, RSS that grows every round is a leak")
     options = parser.parse_args()
     target = Path(os.environ.get("CARGO_TARGET_DIR", REPO_ROOT / "target"))
     profile = os.environ.get("MCP_AWS_SSO_PROFILE") or (
@@ -167,25 +170,28 @@ def main() -> None:
             pid = server.process.pid
             print(f"binary: {HOST_BINARY} ({profile} build); default caps; tool: testkit_noop (plugin call)")
             rss_start = proc_status(pid, "VmRSS") / 1024
-            with RssSampler(pid) as rss:
-                t0 = time.monotonic()
-                sessions = open_sessions(server.port, options.sessions)
-                print(f"opened {len(sessions)} of {options.sessions} sessions in {time.monotonic() - t0:.1f} s; "
-                      f"RSS {proc_status(pid, 'VmRSS') / 1024:.1f} MiB")
-                latencies, failures, wall = busy_run(server.port, sessions, options.busy, options.duration)
-                rss_loaded = proc_status(pid, "VmRSS") / 1024
-                closer = Client(server.port)
-                closed = Counter(closer.send("DELETE", None, sid)[0] for sid in sessions)
-            time.sleep(options.after)
-            rss_after = proc_status(pid, "VmRSS") / 1024
-            failed = sum(failures.values())
-            print(f"tools/call: {len(latencies) / wall:.0f} req/s ({len(latencies)} requests in {wall:.1f} s, "
-                  f"{options.busy} busy clients over {len(sessions)} sessions); "
-                  f"p50 {percentile(latencies, 50):.1f} ms, p99 {percentile(latencies, 99):.1f} ms")
-            print(f"failed requests: {failed} {dict(failures) if failures else ''}")
-            print(f"sessions closed (HTTP DELETE status counts): {dict(closed)}")
-            print(f"server RSS: start {rss_start:.1f} MiB, peak {rss.peak_kib / 1024:.1f} MiB "
-                  f"(end of load {rss_loaded:.1f} MiB), {options.after:.0f} s after the clients left {rss_after:.1f} MiB")
+            failed = 0
+            for round_no in range(1, options.rounds + 1):
+                print(f"round {round_no}:")
+                with RssSampler(pid) as rss:
+                    t0 = time.monotonic()
+                    sessions = open_sessions(server.port, options.sessions)
+                    print(f"  opened {len(sessions)} of {options.sessions} sessions in {time.monotonic() - t0:.1f} s; "
+                          f"RSS {proc_status(pid, 'VmRSS') / 1024:.1f} MiB")
+                    latencies, failures, wall = busy_run(server.port, sessions, options.busy, options.duration)
+                    rss_loaded = proc_status(pid, "VmRSS") / 1024
+                    closer = Client(server.port)
+                    closed = Counter(closer.send("DELETE", None, sid)[0] for sid in sessions)
+                time.sleep(options.after)
+                rss_after = proc_status(pid, "VmRSS") / 1024
+                failed += sum(failures.values())
+                print(f"  tools/call: {len(latencies) / wall:.0f} req/s ({len(latencies)} requests in {wall:.1f} s, "
+                      f"{options.busy} busy clients over {len(sessions)} sessions); "
+                      f"p50 {percentile(latencies, 50):.1f} ms, p99 {percentile(latencies, 99):.1f} ms")
+                print(f"  failed requests: {sum(failures.values())} {dict(failures) if failures else ''}")
+                print(f"  sessions closed (HTTP DELETE status counts): {dict(closed)}")
+                print(f"  server RSS: start {rss_start:.1f} MiB, peak {rss.peak_kib / 1024:.1f} MiB "
+                      f"(end of load {rss_loaded:.1f} MiB), {options.after:.0f} s after the clients left {rss_after:.1f} MiB")
             exit_code = server.stop()
             print(f"server stopped on SIGTERM with exit code {exit_code}")
     if failed:
