@@ -150,6 +150,8 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=1,
                         help="repeat the whole run on the same server: RSS that stops growing is the allocator "
                              "keeping freed pages, RSS that grows every round is a leak")
+    parser.add_argument("--server-env", action="append", default=[], metavar="KEY=VALUE",
+                        help="extra environment for the server, e.g. MALLOC_ARENA_MAX=2")
     options = parser.parse_args()
     target = Path(os.environ.get("CARGO_TARGET_DIR", REPO_ROOT / "target"))
     profile = os.environ.get("MCP_AWS_SSO_PROFILE") or (
@@ -166,7 +168,8 @@ def main() -> None:
         scratch = Path(scratch)
         (scratch / "home").mkdir()
         setup = HostSetup(home=scratch / "home", plugin_dir=make_plugin_dir(scratch / "plugins", *bundled, "testkit"))
-        with serving(setup, "--port", "0", stderr_path=scratch / "server.err") as server:
+        extra = dict(item.split("=", 1) for item in options.server_env)
+        with serving(setup, "--port", "0", stderr_path=scratch / "server.err", **extra) as server:
             pid = server.process.pid
             print(f"binary: {HOST_BINARY} ({profile} build); default caps; tool: testkit_noop (plugin call)")
             rss_start = proc_status(pid, "VmRSS") / 1024
