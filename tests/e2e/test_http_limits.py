@@ -14,8 +14,9 @@ import anyio
 from http_harness import INITIALIZE, RawSession, json_rpc_of, raw_request, serving
 from test_http_transport import http_session
 
-# A call that holds its slot until the host's timeout answers it (a few seconds).
-HELD = {"seconds": 30, "timeoutSeconds": 3}
+# A call that holds its slot until the host's timeout answers it: long enough that a loaded
+# machine still sees it running between two probes.
+HELD = {"seconds": 60, "timeoutSeconds": 15}
 WAIT = 120  # seconds to wait for something to happen; a slow machine only waits longer
 
 
