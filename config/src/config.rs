@@ -118,6 +118,16 @@ pub struct HttpSettings {
     pub port: u16,
     /// `MCP_AWS_SSO_HTTP_TOKEN`: the bearer token clients must send, if any.
     pub token: Option<Secret<String>>,
+    /// `MCP_AWS_SSO_HTTP_MAX_SESSIONS`.
+    pub max_sessions: usize,
+    /// `MCP_AWS_SSO_HTTP_MAX_CALLS`.
+    pub max_calls: usize,
+    /// `MCP_AWS_SSO_HTTP_MAX_CALLS_PER_SESSION`.
+    pub max_calls_per_session: usize,
+    /// `MCP_AWS_SSO_HTTP_MAX_BODY`, in bytes.
+    pub max_body: usize,
+    /// `MCP_AWS_SSO_HTTP_SESSION_IDLE`.
+    pub session_idle: Duration,
 }
 
 /// Configuration files, whether or not they exist.

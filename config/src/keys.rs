@@ -28,6 +28,16 @@ pub const PORT: &str = "PORT";
 pub const MCP_AWS_SSO_HTTP_HOST: &str = "MCP_AWS_SSO_HTTP_HOST";
 /// Bearer token required by the HTTP transport.
 pub const MCP_AWS_SSO_HTTP_TOKEN: &str = "MCP_AWS_SSO_HTTP_TOKEN";
+/// HTTP transport: the most MCP sessions open at once.
+pub const MCP_AWS_SSO_HTTP_MAX_SESSIONS: &str = "MCP_AWS_SSO_HTTP_MAX_SESSIONS";
+/// HTTP transport: the most tool calls running at once, all sessions together.
+pub const MCP_AWS_SSO_HTTP_MAX_CALLS: &str = "MCP_AWS_SSO_HTTP_MAX_CALLS";
+/// HTTP transport: the most tool calls running at once in one session.
+pub const MCP_AWS_SSO_HTTP_MAX_CALLS_PER_SESSION: &str = "MCP_AWS_SSO_HTTP_MAX_CALLS_PER_SESSION";
+/// HTTP transport: the largest request body accepted, in bytes.
+pub const MCP_AWS_SSO_HTTP_MAX_BODY: &str = "MCP_AWS_SSO_HTTP_MAX_BODY";
+/// HTTP transport: seconds a session may stay idle before the server closes it.
+pub const MCP_AWS_SSO_HTTP_SESSION_IDLE: &str = "MCP_AWS_SSO_HTTP_SESSION_IDLE";
 /// Plugin directories, an OS path list (`:`-separated on Unix, `;` on Windows).
 pub const MCP_AWS_SSO_PLUGIN_DIRS: &str = "MCP_AWS_SSO_PLUGIN_DIRS";
 /// Allow read-only AWS operations only.
@@ -64,6 +74,11 @@ pub const ALL: &[&str] = &[
     PORT,
     MCP_AWS_SSO_HTTP_HOST,
     MCP_AWS_SSO_HTTP_TOKEN,
+    MCP_AWS_SSO_HTTP_MAX_SESSIONS,
+    MCP_AWS_SSO_HTTP_MAX_CALLS,
+    MCP_AWS_SSO_HTTP_MAX_CALLS_PER_SESSION,
+    MCP_AWS_SSO_HTTP_MAX_BODY,
+    MCP_AWS_SSO_HTTP_SESSION_IDLE,
     MCP_AWS_SSO_PLUGIN_DIRS,
     MCP_AWS_SSO_READ_ONLY,
     MCP_AWS_SSO_CONFIRM,
@@ -85,6 +100,17 @@ pub mod defaults {
     pub const PORT: u16 = 3000;
     /// `MCP_AWS_SSO_HTTP_HOST`: loopback only, so nothing off the machine reaches the host by default.
     pub const HTTP_HOST: &str = "127.0.0.1";
+    /// `MCP_AWS_SSO_HTTP_MAX_SESSIONS`: an idle session costs a few kilobytes; a thousand
+    /// clients fit on a laptop.
+    pub const HTTP_MAX_SESSIONS: usize = 1024;
+    /// `MCP_AWS_SSO_HTTP_MAX_CALLS`: each running call may hold a plugin thread and an `aws` process.
+    pub const HTTP_MAX_CALLS: usize = 64;
+    /// `MCP_AWS_SSO_HTTP_MAX_CALLS_PER_SESSION`: one client cannot take every slot.
+    pub const HTTP_MAX_CALLS_PER_SESSION: usize = 16;
+    /// `MCP_AWS_SSO_HTTP_MAX_BODY`: 1 MiB, far above any tool call's arguments.
+    pub const HTTP_MAX_BODY: usize = 1024 * 1024;
+    /// `MCP_AWS_SSO_HTTP_SESSION_IDLE`: rmcp's own default.
+    pub const HTTP_SESSION_IDLE: Duration = Duration::from_secs(300);
     /// `MCP_AWS_SSO_ACCOUNTS_CACHE_TTL`.
     pub const ACCOUNTS_CACHE_TTL: Duration = Duration::from_secs(600);
     /// `MCP_AWS_SSO_CALL_TIMEOUT`.

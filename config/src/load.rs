@@ -151,6 +151,37 @@ impl Config {
             defaults::HTTP_HOST.to_owned(),
         );
         let token = r.checked(keys::MCP_AWS_SSO_HTTP_TOKEN, "", |t| Some(Secret::new(t.to_owned())));
+        let count = |t: &str| {
+            values::whole_number(t)
+                .filter(|n| *n > 0)
+                .and_then(|n| usize::try_from(n).ok())
+        };
+        const COUNT: &str = "a whole number, at least 1";
+        let max_sessions = r.or_default(
+            keys::MCP_AWS_SSO_HTTP_MAX_SESSIONS,
+            COUNT,
+            count,
+            defaults::HTTP_MAX_SESSIONS,
+        );
+        let max_calls = r.or_default(keys::MCP_AWS_SSO_HTTP_MAX_CALLS, COUNT, count, defaults::HTTP_MAX_CALLS);
+        let max_calls_per_session = r.or_default(
+            keys::MCP_AWS_SSO_HTTP_MAX_CALLS_PER_SESSION,
+            COUNT,
+            count,
+            defaults::HTTP_MAX_CALLS_PER_SESSION,
+        );
+        let max_body = r.or_default(
+            keys::MCP_AWS_SSO_HTTP_MAX_BODY,
+            "a whole number of bytes, at least 1",
+            count,
+            defaults::HTTP_MAX_BODY,
+        );
+        let session_idle = r.or_default(
+            keys::MCP_AWS_SSO_HTTP_SESSION_IDLE,
+            POSITIVE_SECONDS,
+            |t| values::seconds(t, 1),
+            defaults::HTTP_SESSION_IDLE,
+        );
         let plugin_dirs = r.checked(keys::MCP_AWS_SSO_PLUGIN_DIRS, "", |t| {
             Some(
                 std::env::split_paths(t)
@@ -243,7 +274,16 @@ impl Config {
             region: aws_region.or(default_region),
             debug,
             transport,
-            http: HttpSettings { host, port, token },
+            http: HttpSettings {
+                host,
+                port,
+                token,
+                max_sessions,
+                max_calls,
+                max_calls_per_session,
+                max_body,
+                session_idle,
+            },
             plugin_dirs: plugin_dirs.unwrap_or_default(),
             read_only,
             confirm,

@@ -112,3 +112,70 @@ def raw_post(port: int, body: dict | None = None, headers: dict[str, str] | None
         return RawResponse(response.status, {k.lower(): v for k, v in response.getheaders()}, text)
     finally:
         connection.close()
+
+
+def raw_request(
+    port: int,
+    method: str = "POST",
+    payload: bytes | None = None,
+    headers: dict[str, str] | None = None,
+    chunked: bool = False,
+    timeout: float = 60,
+) -> RawResponse:
+    """One request to 127.0.0.1:PORT/mcp with the usual MCP headers; `chunked` sends the body
+    without a Content-Length, as a client trying to slip past a size check would."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    try:
+        all_headers = {
+            "Content-Type": "application/json",
+            "Accept": "application/json, text/event-stream",
+            **(headers or {}),
+        }
+        body = iter([payload[i : i + 4096] for i in range(0, len(payload), 4096)]) if chunked and payload else payload
+        connection.request(method, "/mcp", body=body, headers=all_headers, encode_chunked=chunked)
+        response = connection.getresponse()
+        text = response.read().decode(errors="replace")
+        return RawResponse(response.status, {k.lower(): v for k, v in response.getheaders()}, text)
+    finally:
+        connection.close()
+
+
+def json_rpc_of(response: RawResponse) -> dict:
+    """The JSON-RPC message of a response, whether plain JSON or the `data:` line of an SSE stream."""
+    if response.headers.get("content-type", "").startswith("application/json"):
+        return json.loads(response.body)
+    data = [line[5:].strip() for line in response.body.splitlines() if line.startswith("data:") and line[5:].strip()]
+    return json.loads(data[-1])
+
+
+class RawSession:
+    """An MCP session driven by hand-made requests, to see each HTTP status as sent."""
+
+    def __init__(self, port: int, headers: dict[str, str] | None = None):
+        self.port = port
+        self.extra = headers or {}
+        self.id: str | None = None
+        self.next_id = 1
+
+    def initialize(self) -> RawResponse:
+        answer = raw_request(self.port, payload=json.dumps(INITIALIZE).encode(), headers=self.extra)
+        if answer.status == 200:
+            self.id = answer.headers["mcp-session-id"]
+            notified = self.send({"jsonrpc": "2.0", "method": "notifications/initialized"})
+            assert notified.status == 202, notified
+        return answer
+
+    def headers(self) -> dict[str, str]:
+        return {**self.extra, "Mcp-Session-Id": self.id or "", "MCP-Protocol-Version": "2025-06-18"}
+
+    def send(self, message: dict) -> RawResponse:
+        return raw_request(self.port, payload=json.dumps(message).encode(), headers=self.headers())
+
+    def call(self, tool: str, arguments: dict | None = None) -> RawResponse:
+        self.next_id += 1
+        return self.send(
+            {"jsonrpc": "2.0", "id": self.next_id, "method": "tools/call", "params": {"name": tool, "arguments": arguments or {}}}
+        )
+
+    def close(self) -> RawResponse:
+        return raw_request(self.port, method="DELETE", headers=self.headers())

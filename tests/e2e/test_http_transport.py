@@ -221,13 +221,22 @@ def test_a_rebinding_host_header_is_refused(server):
     assert raw_post(server.port, host=f"localhost:{server.port}").status == 200
 
 
-@pytest.mark.parametrize("how", ["env", "flag"])
+@pytest.mark.parametrize("how", ["env", "flag", "file"])
 def test_a_configured_token_is_required(host, tmp_path, how):
     token = "s3cret-token-for-test-" + how
     if how == "env":
         context = serving(host, "--port", "0", stderr_path=tmp_path / "server.err", MCP_AWS_SSO_HTTP_TOKEN=token)
-    else:
+    elif how == "flag":
         context = serving(host, "--port", "0", "--token", token, stderr_path=tmp_path / "server.err")
+    else:
+        token_file = tmp_path / "token"
+        token_file.write_text(token + "\n")  # as `echo` writes it: the newline is not part of the token
+        token_file.chmod(0o600)
+        # The file wins over the environment; the environment's token is then refused.
+        context = serving(
+            host, "--port", "0", "--token-file", str(token_file), stderr_path=tmp_path / "server.err",
+            MCP_AWS_SSO_HTTP_TOKEN="the-environment-token",
+        )
     with context as server:
         missing = raw_post(server.port)
         assert missing.status == 401, missing
@@ -239,6 +248,8 @@ def test_a_configured_token_is_required(host, tmp_path, how):
         assert not_bearer.status == 401
         good = raw_post(server.port, headers={"Authorization": f"Bearer {token}"})
         assert good.status == 200, good
+        if how == "file":
+            assert raw_post(server.port, headers={"Authorization": "Bearer the-environment-token"}).status == 401
 
         async def scenario():
             async with http_session(server.url, token=token) as session:
@@ -257,6 +268,47 @@ def test_a_configured_token_is_required(host, tmp_path, how):
     # The token is a secret: the server never prints it.
     assert token not in stderr
     assert "WARNING" not in stderr
+    # A token on the command line is in `ps` for every local user: said once, with what to use instead.
+    assert ("--token is visible" in stderr) == (how == "flag"), stderr
+    if how == "flag":
+        assert "MCP_AWS_SSO_HTTP_TOKEN" in stderr and "--token-file" in stderr
+
+
+def test_the_bearer_scheme_is_case_insensitive_and_nothing_else_passes(host, tmp_path):
+    """RFC 6750: `bearer`, `BEARER` are the same scheme; lookalikes a client might try are not."""
+    token = "case-test-token"
+    with serving(host, "--port", "0", stderr_path=tmp_path / "server.err", MCP_AWS_SSO_HTTP_TOKEN=token) as server:
+        accepted = {
+            value: raw_post(server.port, headers={"Authorization": value}).status
+            for value in (f"Bearer {token}", f"bearer {token}", f"BEARER {token}", f"bEaReR {token}", f"Bearer  {token}")
+        }
+        refused = {
+            value: raw_post(server.port, headers={"Authorization": value}).status
+            for value in (
+                f"Bearer{token}",
+                f"Basic {token}",
+                f"Bearer {token}x",
+                f"Bearer {token[:-1]}",
+                f"Bearer {token.upper()}",  # the token itself is case-sensitive
+                f"Token {token}",
+                token,
+                "Bearer ",
+            )
+        }
+    assert all(status == 200 for status in accepted.values()), accepted
+    assert all(status == 401 for status in refused.values()), refused
+
+
+def test_an_unreadable_or_empty_token_file_stops_the_server_with_a_clear_message(host, tmp_path):
+    empty = tmp_path / "empty-token"
+    empty.write_text("\n")
+    for path, expected in ((tmp_path / "missing", "cannot read the --token-file"), (empty, "is empty")):
+        result = subprocess.run(
+            [str(HOST_BINARY), "serve", "--transport", "http", "--port", "0", "--token-file", str(path)],
+            env=host.env(), capture_output=True, text=True, timeout=60,
+        )
+        assert result.returncode != 0
+        assert expected in result.stderr and "MCP_AWS_SSO_HTTP_TOKEN" in result.stderr, result.stderr
 
 
 def test_binding_every_interface_without_a_token_warns_loudly(host, tmp_path):

@@ -37,10 +37,16 @@ pub fn build(app: &App) -> Command {
                         .long("port")
                         .help("HTTP port (0 picks a free one); default from PORT, else 3000"),
                 )
+                .arg(Arg::new("token").long("token").conflicts_with("token-file").help(
+                    "Bearer token HTTP clients must send; visible in `ps`: prefer --token-file or \
+                             MCP_AWS_SSO_HTTP_TOKEN (the default)",
+                ))
                 .arg(
-                    Arg::new("token")
-                        .long("token")
-                        .help("Bearer token HTTP clients must send; default from MCP_AWS_SSO_HTTP_TOKEN"),
+                    Arg::new("token-file")
+                        .long("token-file")
+                        .value_name("PATH")
+                        .value_parser(value_parser!(std::path::PathBuf))
+                        .help("Read the bearer token from the first line of this file (chmod 600 it)"),
                 ),
         )
         .subcommand(

@@ -8,16 +8,15 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
-use axum::extract::{Request, State};
-use axum::http::{StatusCode, header};
-use axum::middleware::{self, Next};
-use axum::response::{IntoResponse, Response};
+use axum::middleware;
 use axum::serve::ListenerExt;
 use rmcp::transport::streamable_http_server::session::local::LocalSessionManager;
 use rmcp::transport::streamable_http_server::{StreamableHttpServerConfig, StreamableHttpService};
 use tokio_util::sync::CancellationToken;
 
 use super::McpServer;
+use super::bearer_auth;
+use super::http_limits::{self, Gate, HttpLimits};
 use super::local_origin::{self, LocalOnly};
 use crate::app::App;
 
@@ -25,7 +24,8 @@ use crate::app::App;
 pub struct HttpOptions {
     pub host: String,
     pub port: u16,
-    pub token: Option<String>,
+    pub token: Option<mcp_aws_sso_config::Secret<String>>,
+    pub limits: HttpLimits,
 }
 
 pub async fn serve(app: Arc<App>, options: HttpOptions) -> ExitCode {
@@ -52,7 +52,7 @@ pub async fn serve(app: Arc<App>, options: HttpOptions) -> ExitCode {
     if !ip.is_loopback() && options.token.is_none() {
         tracing::warn!(
             "SERVING MCP ON {address} WITHOUT A TOKEN: anyone who can reach this address can use your AWS access. \
-             Set MCP_AWS_SSO_HTTP_TOKEN (or --token), or bind 127.0.0.1."
+             Set MCP_AWS_SSO_HTTP_TOKEN (or --token-file), or bind 127.0.0.1."
         );
         eprintln!(
             "WARNING: serving MCP on {address} without a bearer token; anyone who can reach it can use your AWS access. \
@@ -80,19 +80,32 @@ pub async fn serve(app: Arc<App>, options: HttpOptions) -> ExitCode {
     // The bound port, not the requested one: with `--port 0` the OS picks it, and the server's
     // own origin (`http://127.0.0.1:<port>`) must still be accepted.
     let rules = Arc::new(LocalOnly::new(ip, bound.port()));
+    let gate = Gate::new(options.limits);
+    let mut sessions = LocalSessionManager::default();
+    sessions.session_config.keep_alive = Some(gate.limits().session_idle);
     let mcp = StreamableHttpService::new(
         {
             let app = app.clone();
-            move || Ok(McpServer::new(app.clone()))
+            let gate = gate.clone();
+            // `http_limits::enforce` refuses an initialize past the cap with a clear answer
+            // first; this only catches two initializes racing for the last place.
+            move || match gate.session_slot() {
+                Ok(slot) => Ok(McpServer::new(app.clone()).holding(slot)),
+                Err(cap) => Err(std::io::Error::other(format!(
+                    "too many MCP sessions: limit {}={} ({})",
+                    cap.key, cap.value, cap.source
+                ))),
+            }
         },
-        Arc::new(LocalSessionManager::default()),
+        Arc::new(sessions),
         rmcp_config(&rules, shutdown.clone()),
     );
-    let token = options.token.map(Arc::new);
+    let token: bearer_auth::ExpectedToken = options.token.map(Arc::new);
     // The last layer runs first: a foreign page is refused before it learns a token is needed.
     let router = Router::new()
         .nest_service("/mcp", mcp)
-        .layer(middleware::from_fn_with_state(token, require_bearer_token))
+        .layer(middleware::from_fn_with_state(gate, http_limits::enforce))
+        .layer(middleware::from_fn_with_state(token, bearer_auth::require_bearer_token))
         .layer(middleware::from_fn_with_state(rules, local_origin::refuse_foreign));
 
     // Tests and scripts read this line to find the port when they ask for port 0.
@@ -127,28 +140,6 @@ fn rmcp_config(rules: &LocalOnly, shutdown: CancellationToken) -> StreamableHttp
     match rules.allowed_hosts() {
         Some(hosts) => config.with_allowed_hosts(hosts),
         None => config.disable_allowed_hosts(),
-    }
-}
-
-async fn require_bearer_token(State(token): State<Option<Arc<String>>>, request: Request, next: Next) -> Response {
-    let Some(expected) = token else {
-        return next.run(request).await;
-    };
-    let presented = request
-        .headers()
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "));
-    match presented {
-        Some(given) if constant_time_eq::constant_time_eq(given.as_bytes(), expected.as_bytes()) => {
-            next.run(request).await
-        }
-        _ => (
-            StatusCode::UNAUTHORIZED,
-            [(header::WWW_AUTHENTICATE, "Bearer")],
-            "missing or wrong bearer token: send `Authorization: Bearer <MCP_AWS_SSO_HTTP_TOKEN>`\n",
-        )
-            .into_response(),
     }
 }
 

@@ -1,8 +1,10 @@
 //! The MCP front end: an rmcp server over the tool registry, on stdio or streamable HTTP.
 
+mod bearer_auth;
 pub mod client_log;
 mod features;
 mod http;
+mod http_limits;
 mod local_origin;
 pub mod server;
 mod stdio;
@@ -12,7 +14,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use clap::ArgMatches;
-use mcp_aws_sso_config::{ConfigError, Transport};
+use mcp_aws_sso_config::{ConfigError, Secret, Transport};
 
 pub use server::McpServer;
 
@@ -43,15 +45,26 @@ pub async fn serve_configured(app: Arc<App>, flags: Option<&ArgMatches>) -> Exit
 
 /// `serve` flags over configuration (`MCP_AWS_SSO_HTTP_HOST`, `PORT`, `MCP_AWS_SSO_HTTP_TOKEN`).
 /// A bad `--port` is refused whatever the transport, as a bad `PORT` is.
-fn http_options(app: &App, flags: Option<&ArgMatches>) -> Result<http::HttpOptions, ConfigError> {
+/// The token: `--token-file`, else `--token` (with a warning: `ps` shows it), else configuration.
+fn http_options(app: &App, flags: Option<&ArgMatches>) -> Result<http::HttpOptions, String> {
     let flag = |name: &str| flags.and_then(|f| f.get_one::<String>(name)).cloned();
     let port = match flag("port") {
-        Some(text) => mcp_aws_sso_config::port_flag("--port", &text)?,
+        Some(text) => mcp_aws_sso_config::port_flag("--port", &text).map_err(|e: ConfigError| e.to_string())?,
         None => app.config.http.port,
+    };
+    let token_file = flags.and_then(|f| f.get_one::<std::path::PathBuf>("token-file"));
+    let token = match (token_file, flags.and_then(|f| f.get_one::<String>("token"))) {
+        (Some(path), _) => Some(bearer_auth::read_token_file(path).map_err(|e| e.to_string())?),
+        (None, Some(text)) => {
+            eprintln!("{}", bearer_auth::TOKEN_FLAG_WARNING);
+            Some(Secret::new(text.clone()))
+        }
+        (None, None) => app.config.http.token.clone(),
     };
     Ok(http::HttpOptions {
         host: flag("host").unwrap_or_else(|| app.config.http.host.clone()),
         port,
-        token: flag("token").or_else(|| app.config.http.token.as_ref().map(|t| t.expose().clone())),
+        token,
+        limits: http_limits::HttpLimits::from_config(&app.config),
     })
 }

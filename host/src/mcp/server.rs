@@ -67,6 +67,9 @@ pub struct McpServer {
     rounds: Arc<InputRounds>,
     /// Full outputs too long for a result, served as resources to this session only.
     results: ResultStore,
+    /// Over HTTP, this session's place under `MCP_AWS_SSO_HTTP_MAX_SESSIONS`: given back when
+    /// the session ends (closed, or idle past `MCP_AWS_SSO_HTTP_SESSION_IDLE`).
+    session_slot: Option<Arc<tokio::sync::OwnedSemaphorePermit>>,
 }
 
 impl McpServer {
@@ -80,7 +83,14 @@ impl McpServer {
             session_alive: Arc::new(tokio_util::sync::CancellationToken::new().drop_guard()),
             rounds: input_rounds(),
             results: ResultStore::new(),
+            session_slot: None,
         }
+    }
+
+    /// This session holds `slot` for as long as it lives (see `http_limits`).
+    pub fn holding(mut self, slot: tokio::sync::OwnedSemaphorePermit) -> Self {
+        self.session_slot = Some(Arc::new(slot));
+        self
     }
 
     /// Applies the output cap to a plugin tool's output: the full text becomes a resource of
