@@ -8,12 +8,14 @@ import json
 import os
 import pty
 import re
+import shutil
 import subprocess
 import time
 
 import anyio
 
 from host_harness import HOST_BINARY, text_of
+from test_plugin_compat import compat_library
 
 ANSI = re.compile(r"\x1b\[")
 
@@ -141,7 +143,8 @@ def test_no_color_also_means_plain_logs_on_a_terminal(host, tmp_path):
     on a terminal unless NO_COLOR says otherwise."""
     from host_harness import make_plugin_dir
 
-    plugins = make_plugin_dir(tmp_path / "with-broken", "template", "abi-mismatch")
+    plugins = make_plugin_dir(tmp_path / "with-broken", "template")
+    shutil.copy(compat_library("abi_mismatch"), plugins / "abi_mismatch.so")
     code, shown, _ = run_on_tty(host, "plugins", stderr_too=True, MCP_AWS_SSO_PLUGIN_DIRS=str(plugins))
     assert "skipped plugin" in shown and ANSI.search(shown), repr(shown)
     code, shown, _ = run_on_tty(host, "plugins", stderr_too=True, MCP_AWS_SSO_PLUGIN_DIRS=str(plugins), NO_COLOR="1")
