@@ -11,6 +11,8 @@ use axum::extract::{Request, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use headers::HeaderMapExt;
+use headers::authorization::{Authorization, Bearer};
 use mcp_aws_sso_config::Secret;
 
 /// The token clients must present, if any.
@@ -66,14 +68,12 @@ pub const TOKEN_FLAG_WARNING: &str = "warning: --token is visible to every user 
 
 /// The credentials of an `Authorization` header whose scheme is `Bearer`, in any case
 /// (RFC 6750 §2.1 and RFC 9110 §11.1: the scheme is case-insensitive), after one or more spaces.
-pub fn presented_bearer(headers: &HeaderMap) -> Option<&str> {
-    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
-    let (scheme, rest) = value.split_once(' ')?;
-    if !scheme.eq_ignore_ascii_case("bearer") {
-        return None;
-    }
-    let token = rest.trim_start_matches(' ');
-    (!token.is_empty()).then_some(token)
+/// The parsing is the `headers` crate's typed `Authorization<Bearer>`; only an empty token is
+/// refused here.
+pub fn presented_bearer(headers: &HeaderMap) -> Option<Authorization<Bearer>> {
+    headers
+        .typed_get::<Authorization<Bearer>>()
+        .filter(|presented| !presented.token().is_empty())
 }
 
 /// The middleware: lets a request through only with the expected token.
@@ -81,8 +81,9 @@ pub async fn require_bearer_token(State(expected): State<ExpectedToken>, request
     let Some(expected) = expected else {
         return next.run(request).await;
     };
-    let accepted = presented_bearer(request.headers())
-        .is_some_and(|given| constant_time_eq::constant_time_eq(given.as_bytes(), expected.expose().as_bytes()));
+    let accepted = presented_bearer(request.headers()).is_some_and(|given| {
+        constant_time_eq::constant_time_eq(given.token().as_bytes(), expected.expose().as_bytes())
+    });
     if accepted {
         return next.run(request).await;
     }
@@ -107,7 +108,8 @@ mod tests {
     #[test]
     fn the_scheme_is_case_insensitive() {
         for value in ["Bearer abc", "bearer abc", "BEARER abc", "bEaReR abc", "Bearer   abc"] {
-            assert_eq!(presented_bearer(&with_authorization(value)), Some("abc"), "{value}");
+            let presented = presented_bearer(&with_authorization(value));
+            assert_eq!(presented.as_ref().map(|p| p.token()), Some("abc"), "{value}");
         }
     }
 
@@ -122,9 +124,9 @@ mod tests {
             "abc",
             "Bearer\tabc",
         ] {
-            assert_eq!(presented_bearer(&with_authorization(value)), None, "{value}");
+            assert!(presented_bearer(&with_authorization(value)).is_none(), "{value}");
         }
-        assert_eq!(presented_bearer(&HeaderMap::new()), None);
+        assert!(presented_bearer(&HeaderMap::new()).is_none());
     }
 
     #[test]

@@ -18,6 +18,7 @@ use super::McpServer;
 use super::bearer_auth;
 use super::http_limits::{self, Gate, HttpLimits};
 use super::local_origin::{self, LocalOnly};
+use super::memory_release;
 use crate::app::App;
 
 /// Where and how to listen, after flags and configuration are merged.
@@ -81,6 +82,7 @@ pub async fn serve(app: Arc<App>, options: HttpOptions) -> ExitCode {
     // own origin (`http://127.0.0.1:<port>`) must still be accepted.
     let rules = Arc::new(LocalOnly::new(ip, bound.port()));
     let gate = Gate::new(options.limits);
+    tokio::spawn(memory_release::release_after_sessions_end(gate.clone()));
     let mut sessions = LocalSessionManager::default();
     sessions.session_config.keep_alive = Some(gate.limits().session_idle);
     let mcp = StreamableHttpService::new(

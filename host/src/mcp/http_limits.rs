@@ -12,6 +12,7 @@
 //! idle lifetime runs out.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::task::Poll;
 use std::time::Duration;
@@ -79,6 +80,20 @@ pub struct Gate {
     limits: HttpLimits,
     sessions: Arc<Semaphore>,
     calls: Mutex<CallCounts>,
+    /// Sessions ended so far (closed, expired or refused after their slot was taken).
+    sessions_ended: AtomicU64,
+}
+
+/// A session's place under the cap, held by its `McpServer` and given back when rmcp drops it.
+pub struct SessionSlot {
+    _permit: OwnedSemaphorePermit,
+    gate: Arc<Gate>,
+}
+
+impl Drop for SessionSlot {
+    fn drop(&mut self) {
+        self.gate.sessions_ended.fetch_add(1, Ordering::Relaxed);
+    }
 }
 
 #[derive(Default)]
@@ -119,6 +134,7 @@ impl Gate {
             sessions: Arc::new(Semaphore::new(limits.max_sessions.value)),
             limits,
             calls: Mutex::new(CallCounts::default()),
+            sessions_ended: AtomicU64::new(0),
         })
     }
 
@@ -127,11 +143,24 @@ impl Gate {
     }
 
     /// A place for a new session, or the cap that refuses it.
-    pub fn session_slot(&self) -> Result<OwnedSemaphorePermit, &Cap> {
-        self.sessions
-            .clone()
-            .try_acquire_owned()
-            .map_err(|_| &self.limits.max_sessions)
+    pub fn session_slot(self: &Arc<Self>) -> Result<SessionSlot, &Cap> {
+        match self.sessions.clone().try_acquire_owned() {
+            Ok(permit) => Ok(SessionSlot {
+                _permit: permit,
+                gate: self.clone(),
+            }),
+            Err(_) => Err(&self.limits.max_sessions),
+        }
+    }
+
+    /// How many sessions have ended since the server started.
+    pub fn sessions_ended(&self) -> u64 {
+        self.sessions_ended.load(Ordering::Relaxed)
+    }
+
+    /// Tool calls running now, over all sessions.
+    pub fn calls_running(&self) -> usize {
+        self.calls.lock().unwrap_or_else(|e| e.into_inner()).total
     }
 
     fn take_calls(self: &Arc<Self>, session: &str, count: usize) -> Result<CallSlots, &Cap> {
@@ -278,4 +307,59 @@ pub fn refusal(status: StatusCode, cap: &Cap, what: &str, id: Value) -> Response
             .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
     }
     response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cap(key: &'static str, value: usize) -> Cap {
+        Cap {
+            key,
+            value,
+            source: "a test".to_owned(),
+        }
+    }
+
+    fn gate(max_sessions: usize) -> Arc<Gate> {
+        Gate::new(HttpLimits {
+            max_sessions: cap(keys::MCP_AWS_SSO_HTTP_MAX_SESSIONS, max_sessions),
+            max_calls: cap(keys::MCP_AWS_SSO_HTTP_MAX_CALLS, 4),
+            max_calls_per_session: cap(keys::MCP_AWS_SSO_HTTP_MAX_CALLS_PER_SESSION, 2),
+            max_body: cap(keys::MCP_AWS_SSO_HTTP_MAX_BODY, 1024),
+            session_idle: Duration::from_secs(60),
+        })
+    }
+
+    #[test]
+    fn a_session_slot_is_given_back_and_counted_when_the_session_ends() {
+        let gate = gate(1);
+        let slot = gate.session_slot().ok().unwrap();
+        assert_eq!(
+            gate.session_slot().err().unwrap().key,
+            keys::MCP_AWS_SSO_HTTP_MAX_SESSIONS
+        );
+        assert_eq!(gate.sessions_ended(), 0);
+        drop(slot);
+        assert_eq!(gate.sessions_ended(), 1);
+        assert!(gate.session_slot().is_ok());
+    }
+
+    #[test]
+    fn running_calls_are_counted_until_their_slots_drop() {
+        let gate = gate(1);
+        let first = gate.take_calls("a", 2).ok().unwrap();
+        assert_eq!(gate.calls_running(), 2);
+        assert_eq!(
+            gate.take_calls("a", 1).err().unwrap().key,
+            keys::MCP_AWS_SSO_HTTP_MAX_CALLS_PER_SESSION
+        );
+        let second = gate.take_calls("b", 2).ok().unwrap();
+        assert_eq!(
+            gate.take_calls("c", 1).err().unwrap().key,
+            keys::MCP_AWS_SSO_HTTP_MAX_CALLS
+        );
+        drop((first, second));
+        assert_eq!(gate.calls_running(), 0);
+    }
 }

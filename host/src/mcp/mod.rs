@@ -6,6 +6,7 @@ mod features;
 mod http;
 mod http_limits;
 mod local_origin;
+mod memory_release;
 pub mod server;
 mod stdio;
 mod tool_result;

@@ -69,7 +69,7 @@ pub struct McpServer {
     results: ResultStore,
     /// Over HTTP, this session's place under `MCP_AWS_SSO_HTTP_MAX_SESSIONS`: given back when
     /// the session ends (closed, or idle past `MCP_AWS_SSO_HTTP_SESSION_IDLE`).
-    session_slot: Option<Arc<tokio::sync::OwnedSemaphorePermit>>,
+    session_slot: Option<Arc<super::http_limits::SessionSlot>>,
 }
 
 impl McpServer {
@@ -88,7 +88,7 @@ impl McpServer {
     }
 
     /// This session holds `slot` for as long as it lives (see `http_limits`).
-    pub fn holding(mut self, slot: tokio::sync::OwnedSemaphorePermit) -> Self {
+    pub fn holding(mut self, slot: super::http_limits::SessionSlot) -> Self {
         self.session_slot = Some(Arc::new(slot));
         self
     }
