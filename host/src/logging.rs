@@ -9,9 +9,15 @@ use crate::mcp::client_log::ClientLogLayer;
 
 /// `RUST_LOG` wins; else `DEBUG=true` turns on debug for this host, else warnings only. The
 /// client layer has its own filter: a client may ask for debug messages while stderr stays quiet.
+/// An empty `RUST_LOG` (`RUST_LOG= cmd`, a client config's `""`) counts as unset: read as a filter
+/// it would hide the warnings, such as a plugin skipped at start-up.
 pub fn init(debug: bool) {
     let default = if debug { "mcp_aws_sso=debug,info" } else { "warn" };
-    let stderr_filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default));
+    let stderr_filter = std::env::var(EnvFilter::DEFAULT_ENV)
+        .ok()
+        .filter(|value| !value.trim().is_empty())
+        .and_then(|value| EnvFilter::try_new(value).ok())
+        .unwrap_or_else(|| EnvFilter::new(default));
     let stderr = tracing_subscriber::fmt::layer()
         .with_writer(std::io::stderr)
         .with_ansi(

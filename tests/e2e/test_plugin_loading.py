@@ -88,6 +88,10 @@ def test_world_writable_plugin_files_and_directories_are_refused(host):
     code, report = plugins_report(host)
     assert code == 1
     assert "writable by every user" in report["open.so"]["reason"]
+    started = host.cli("status", RUST_LOG="")  # empty counts as unset, not as "errors only"
+    assert "open.so" in started.stderr and "writable by every user" in started.stderr, (
+        "a refused file is logged at start-up, not just missing from the tools"
+    )
 
     open_dir = fresh_dir(host, "unsafe_dir")
     shutil.copy(plugin_library("testkit"), open_dir / "ok.so")

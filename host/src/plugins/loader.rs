@@ -92,9 +92,13 @@ pub fn load_all(discovery: &Discovery, registry: &mut Registry) -> Vec<PluginRep
     let mut reports: Vec<PluginReport> = discovery
         .refused_files
         .iter()
-        .map(|(path, reason)| PluginReport {
-            path: path.clone(),
-            status: PluginStatus::Skipped { reason: reason.clone() },
+        .map(|(path, reason)| {
+            // Said as a load failure is: a refused file must not just be missing from the tools.
+            tracing::warn!("skipped plugin {}: {reason}", path.display());
+            PluginReport {
+                path: path.clone(),
+                status: PluginStatus::Skipped { reason: reason.clone() },
+            }
         })
         .collect();
     for path in &discovery.files {
