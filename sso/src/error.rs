@@ -4,13 +4,14 @@
 use crate::private_file::FileError;
 use crate::service_errors::Failure;
 
-/// How to sign in, appended to every "not signed in" message.
-const LOGIN_HINT: &str = "Run the `aws_sso_login` tool (or `mcp-aws-sso login`) to sign in.";
+/// How to sign in, appended to every "not signed in" message. Tools are named as a model calls
+/// them; the host's command line rewrites each name into the command a person types.
+const LOGIN_HINT: &str = "Run `aws_sso_login` to sign in.";
 
 #[derive(Debug, thiserror::Error)]
 pub enum AuthError {
     /// No start URL or SSO region: `help` says which key to set and where.
-    #[error("{}\n\nThen run the `aws_sso_login` tool (or `mcp-aws-sso login`) to sign in.", help.trim_end())]
+    #[error("{}\n\nThen run `aws_sso_login` to sign in.", help.trim_end())]
     NotConfigured { help: String },
 
     #[error("You are not logged in to AWS SSO. {LOGIN_HINT}")]

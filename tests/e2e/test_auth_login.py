@@ -162,7 +162,7 @@ def test_a_denied_login_fails_with_a_clear_message_and_caches_nothing(host, sso)
     result = host.cli("login", "--no-launch-browser")
     assert result.returncode == 1
     assert "denied" in result.stderr
-    assert "aws_sso_login" in result.stderr
+    assert "Run `mcp-aws-sso login` again" in result.stderr, "the CLI names the command, not the MCP tool"
     assert not token_path(host.home).exists()
 
 

@@ -208,7 +208,7 @@ def test_a_denied_pkce_login_fails_with_a_clear_message(host, sso, tmp_path):
     result = host.cli("login", timeout=90, BROWSER=command)
     assert result.returncode == 1
     assert "denied" in result.stderr and "access_denied" in result.stderr
-    assert "aws_sso_login" in result.stderr
+    assert "`mcp-aws-sso login`" in result.stderr
     assert not token_path(host.home).exists()
     landed = recorded()[-1]
     assert landed["status"] == 400 and "did not complete" in landed["page"]

@@ -257,7 +257,7 @@ def test_an_expired_session_without_refresh_token_asks_for_a_login(host, sso):
     assert accounts.is_error
     assert "expired" in text_of(accounts) and "aws_sso_login" in text_of(accounts)
     cli = host.cli("ls-accounts")
-    assert cli.returncode == 1 and "aws_sso_login" in cli.stderr
+    assert cli.returncode == 1 and "`mcp-aws-sso login`" in cli.stderr and "aws_sso_" not in cli.stderr
 
 
 def test_a_revoked_refresh_token_asks_for_a_login(host, logged_in):
@@ -265,4 +265,4 @@ def test_a_revoked_refresh_token_asks_for_a_login(host, logged_in):
     sso.expire_tokens(refresh_tokens=True)
     result = host.cli("ls-accounts")
     assert result.returncode == 1
-    assert "rejected the cached session" in result.stderr and "aws_sso_login" in result.stderr
+    assert "rejected the cached session" in result.stderr and "`mcp-aws-sso login`" in result.stderr

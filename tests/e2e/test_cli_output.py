@@ -76,6 +76,26 @@ def test_cli_hints_name_commands_and_mcp_hints_name_tools(host, logged_in):
     assert "Run `mcp-aws-sso login` to sign in." in status, status
 
 
+def test_errors_from_the_session_name_commands_on_the_cli_and_tools_over_mcp(host, sso):
+    """The `sso` crate's "not logged in" error reaches both front ends: each names what its reader
+    can run (a CLI verb for a person, the tool for a model), in the text and in `--json`."""
+    cli = host.cli("ls-accounts")
+    assert cli.returncode == 1
+    assert "Run `mcp-aws-sso login` to sign in." in cli.stderr and "aws_sso_" not in cli.stderr, cli.stderr
+    as_json = json.loads(host.cli("ls-accounts", "--json").stdout)
+    assert as_json["error"]["kind"] == "not_logged_in"
+    assert "`mcp-aws-sso login`" in as_json["error"]["message"], as_json
+
+    async def scenario():
+        async with host.mcp() as session:
+            return await session.call_tool("aws_sso_ls_accounts", {})
+
+    result = anyio.run(scenario)
+    assert result.is_error
+    text = text_of(result)
+    assert "Run `aws_sso_login` to sign in." in text and "mcp-aws-sso" not in text, text
+
+
 def test_login_on_the_cli_points_at_the_next_commands(host, sso):
     from sso_helpers import login
 

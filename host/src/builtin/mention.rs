@@ -65,6 +65,18 @@ impl Mention {
     }
 }
 
+/// An error text from outside the built-in renderers (the `sso` crate, a plugin) for a person at
+/// the terminal: each backticked name of one of `tools` becomes the command to type, so
+/// "Run `aws_sso_login` to sign in." reads "Run `mcp-aws-sso login` to sign in.". Only whole
+/// backticked names are rewritten, never words inside other text.
+pub fn for_people<'a>(text: &str, tools: impl IntoIterator<Item = &'a str>) -> String {
+    tools.into_iter().fold(text.to_owned(), |text, tool| {
+        let command = format!("`mcp-aws-sso {}`", cli_verb(tool));
+        text.replace(&format!("the `{tool}` tool"), &command)
+            .replace(&format!("`{tool}`"), &command)
+    })
+}
+
 /// The flag the CLI generates for a schema property (see `cli::tool_command`): `true` is the
 /// switch itself, `false` its `--no-` form, other values follow the flag.
 fn flag(name: &str, value: Option<&Value>) -> String {
@@ -81,6 +93,21 @@ fn flag(name: &str, value: Option<&Value>) -> String {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn error_texts_for_people_name_commands_for_known_tools_only() {
+        let tools = [LOGIN, LS_ACCOUNTS, "team_tool"];
+        assert_eq!(
+            for_people("You are not logged in. Run `aws_sso_login` to sign in.", tools),
+            "You are not logged in. Run `mcp-aws-sso login` to sign in."
+        );
+        assert_eq!(
+            for_people("Call the `team_tool` tool, then `aws_sso_ls_accounts`.", tools),
+            "Call `mcp-aws-sso team-tool`, then `mcp-aws-sso ls-accounts`."
+        );
+        let untouched = "aws_sso_login without backticks, `aws_sso_login_x`, `other_tool`";
+        assert_eq!(for_people(untouched, tools), untouched);
+    }
 
     #[test]
     fn a_model_reads_tool_names_and_a_person_reads_commands() {

@@ -11,6 +11,7 @@ use super::terminal_markdown;
 use super::tool_command::arguments_from;
 use super::{EXIT_OK, EXIT_TOOL_ERROR, EXIT_USAGE};
 use crate::app::App;
+use crate::builtin::mention;
 use crate::call_context::{CallContext, FrontEnd};
 use crate::limits::output_cap;
 use crate::registry::cli_verb;
@@ -64,13 +65,14 @@ pub async fn run(app: &App, verb: &str, matches: &ArgMatches) -> ExitCode {
             ExitCode::from(if output.is_error { EXIT_TOOL_ERROR } else { EXIT_OK })
         }
         Err(error) => {
+            let message = mention::for_people(&error.message, app.registry.tools().map(|t| t.spec.name.as_str()));
             if as_json {
                 println!(
                     "{:#}",
-                    serde_json::json!({ "error": { "kind": error.kind.as_str(), "message": error.message } })
+                    serde_json::json!({ "error": { "kind": error.kind.as_str(), "message": message } })
                 );
             }
-            eprintln!("error: {}", error.message);
+            eprintln!("error: {message}");
             ExitCode::from(EXIT_TOOL_ERROR)
         }
     }
