@@ -56,7 +56,7 @@ def test_tool_errors_exit_1_with_the_message_on_stderr(host):
 def test_a_plugin_panic_from_the_cli_is_a_clean_error(host):
     out = host.cli("testkit-panic")
     assert out.returncode == 1
-    assert "crashed while running `testkit_panic`" in out.stderr
+    assert "crashed while running `mcp-aws-sso testkit-panic`" in out.stderr, "the CLI names the command it ran"
 
 
 def test_unknown_verb_is_a_usage_error(host):
